@@ -1,0 +1,3 @@
+from lmsrx.cli import main
+
+main()

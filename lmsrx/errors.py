@@ -1,0 +1,59 @@
+"""Domain errors and the exit-code table.
+
+This module is the single place where an expected failure gets its exit code:
+``cli.py`` catches :class:`LmsrxError` and exits with ``error.exit_code``.
+"""
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    NOTHING_ELIGIBLE = 1
+    USAGE = 2
+    DOSE_LIMIT_EXCEEDED = 3
+    INVALID_KNOWLEDGE = 4
+
+
+class LmsrxError(Exception):
+    """An expected failure with a message for people and an exit code."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(LmsrxError):
+    exit_code = ExitCode.USAGE
+
+
+class Problem:
+    """One problem in a knowledge file, reported as ``path:line: message``."""
+
+    __slots__ = ("path", "line", "message")
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Problem({str(self)!r})"
+
+
+class KnowledgeError(LmsrxError):
+    """The knowledge base (built-in or extra) is invalid: every problem at once."""
+
+    exit_code = ExitCode.INVALID_KNOWLEDGE
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
+        n = len(self.problems)
+        super().__init__(f"invalid knowledge base: {n} problem{'s' if n != 1 else ''}")

@@ -1,0 +1,200 @@
+"""Load the knowledge base: the built-in YAML plus any extra files, strictly.
+
+Two passes: the first reads every file and collects ids (so references can be
+checked wherever they point); the second builds typed records. Every problem
+in every file is collected and raised together as one :class:`KnowledgeError`.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lmsrx import model, schema
+from lmsrx.errors import KnowledgeError, Problem, UsageError
+from lmsrx.yamlsafe import MAX_BYTES, LDict, load_yaml
+
+TOP_KEYS = ("knowledge", *model.KINDS)
+BUILTIN_PREFIX = "knowledge/"
+MAX_FILES = 500
+
+
+@dataclass
+class KnowledgeBase:
+    meta: model.Meta
+    references: dict[str, model.Reference]
+    drugs: dict[str, model.Drug]
+    evidence: dict[str, model.Evidence]
+    regimens: dict[str, model.Regimen]
+    sha256: str
+    files: list[str]
+    origin: dict[tuple[str, str], str] = field(default_factory=dict)
+    _names: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for drug in self.drugs.values():
+            for name in (drug.id, drug.name, *drug.brands, *drug.aliases):
+                self._names.setdefault(name.casefold(), drug.id)
+
+    def find_drug(self, name: str) -> model.Drug | None:
+        """A drug by id, generic name, brand or alias, case-insensitively."""
+        drug_id = self._names.get(name.strip().casefold())
+        return self.drugs[drug_id] if drug_id else None
+
+    def drug_names(self) -> list[str]:
+        return sorted(self._names)
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(getattr(self, kind)) for kind in model.KINDS}
+
+
+def builtin_files() -> list[tuple[str, Any]]:
+    """(display name, readable path) of the shipped YAML files, ``kb.yaml`` first."""
+    base: Any = importlib.resources.files("lmsrx") / "_knowledge"
+    if not base.is_dir():  # running from a source checkout or an editable install
+        base = Path(__file__).resolve().parent.parent / "knowledge"
+    items = sorted((p for p in base.iterdir() if p.name.endswith(".yaml")), key=lambda p: (p.name != "kb.yaml", p.name))
+    return [(BUILTIN_PREFIX + p.name, p) for p in items]
+
+
+def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
+    """Extra files as given, folders as their *.yaml/*.yml files (sorted)."""
+    out: list[tuple[str, Path]] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+            if not found:
+                raise UsageError(f"no .yaml or .yml files in folder {raw}")
+            out.extend((str(q), q) for q in found)
+        elif p.is_file():
+            out.append((str(p), p))
+        else:
+            raise UsageError(f"no such knowledge file or folder: {raw}")
+    if len(out) > MAX_FILES:
+        raise UsageError(f"{len(out)} knowledge files given; the limit is {MAX_FILES}")
+    return out
+
+
+def _read(path: Any, shown: str, problems: list[Problem]) -> bytes | None:
+    try:
+        if isinstance(path, Path) and path.stat().st_size > MAX_BYTES:
+            problems.append(Problem(shown, 1, f"file is larger than {MAX_BYTES} bytes"))
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(shown, 1, f"cannot read: {exc.strerror or exc}"))
+        return None
+
+
+def load(extra: list[str] | tuple[str, ...] = ()) -> KnowledgeBase:
+    """Load and validate the built-in knowledge base plus ``extra`` files or folders."""
+    sources = [(name, path, True) for name, path in builtin_files()]
+    sources += [(name, path, False) for name, path in expand_paths(list(extra))]
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    parsed: list[tuple[str, LDict, bool]] = []
+    for shown, path, builtin in sources:
+        data = _read(path, shown, problems)
+        if data is None:
+            continue
+        digest.update(shown.removeprefix(BUILTIN_PREFIX).encode() + b"\0" + data + b"\0")
+        value, found = load_yaml(data, shown)
+        problems += found
+        if value is None and not found:
+            problems.append(Problem(shown, 1, "empty file"))
+        elif value is not None and not isinstance(value, LDict):
+            problems.append(Problem(shown, 1, f"the top level must be a mapping with keys: {', '.join(TOP_KEYS)}"))
+        elif value is not None:
+            parsed.append((shown, value, builtin))
+
+    entries = _collect(parsed, problems)
+    ids = {kind: {i for (k, i) in entries if k == kind} for kind in model.KINDS}
+    built: dict[str, dict[str, Any]] = {kind: {} for kind in model.KINDS}
+    origin: dict[tuple[str, str], str] = {}
+    meta = None
+    for shown, top, builtin in parsed:
+        ctx = schema.Context(shown, ids, problems)
+        if "knowledge" in top:
+            if not builtin:
+                ctx.report(top.key_lines["knowledge"], "only the built-in base may declare 'knowledge' (its version)")
+            else:
+                meta = schema.convert_record(model.Meta, top["knowledge"], ctx, "knowledge", top.key_lines["knowledge"])
+        for kind, cls in model.KINDS.items():
+            section = top.get(kind)
+            if not isinstance(section, LDict):
+                continue
+            for rid, raw in section.items():
+                if entries.get((kind, rid), (None,))[0] != (shown, section.key_lines[rid]):
+                    continue  # a replaced or duplicate entry, already reported
+                rec = schema.convert_record(cls, raw, ctx, f"{kind}.{rid}", section.key_lines[rid], record_id=rid)
+                if rec is not schema.INVALID:
+                    built[kind][rid] = rec
+                    origin[(kind, rid)] = "built-in" if builtin else shown
+    if meta is None or meta is schema.INVALID:
+        if not any(p.path == BUILTIN_PREFIX + "kb.yaml" for p in problems):
+            problems.append(Problem(BUILTIN_PREFIX + "kb.yaml", 1, "the built-in base must declare 'knowledge' (name, version, review_date)"))
+    _integrity(built, entries, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    assert isinstance(meta, model.Meta)
+    return KnowledgeBase(
+        meta=meta, sha256=digest.hexdigest(), files=[s[0] for s in sources], origin=origin,
+        **{kind: dict(sorted(built[kind].items())) for kind in model.KINDS},
+    )
+
+
+def _collect(parsed: list[tuple[str, LDict, bool]], problems: list[Problem]) -> dict[tuple[str, str], tuple[tuple[str, int], bool]]:
+    """First pass: who defines which id. Extras may only replace a built-in entry on purpose."""
+    entries: dict[tuple[str, str], tuple[tuple[str, int], bool]] = {}
+    for shown, top, builtin in parsed:
+        for k in top:
+            if k not in TOP_KEYS:
+                problems.append(Problem(shown, top.key_lines[k], f"unknown top-level key {k!r}; expected one of: {', '.join(TOP_KEYS)}"))
+        for kind in model.KINDS:
+            section = top.get(kind)
+            if section is None:
+                continue
+            if not isinstance(section, LDict):
+                problems.append(Problem(shown, top.key_lines[kind], f"{kind}: expected a mapping of id to entry"))
+                continue
+            for rid, raw in section.items():
+                line = section.key_lines[rid]
+                replace = isinstance(raw, LDict) and raw.get("replace") is True
+                prior = entries.get((kind, rid))
+                if prior is None:
+                    if replace:
+                        problems.append(Problem(shown, line, f"{kind}.{rid}: 'replace: true' but there is no built-in entry {rid!r} to replace"))
+                    entries[(kind, rid)] = ((shown, line), builtin)
+                    continue
+                (pfile, pline), pbuiltin = prior
+                if pbuiltin and not builtin and replace:
+                    entries[(kind, rid)] = ((shown, line), builtin)
+                elif pbuiltin and not builtin:
+                    problems.append(Problem(shown, line, f"{kind}.{rid} already exists in the built-in base ({pfile}:{pline}); "
+                                                         "to replace it on purpose, add 'replace: true' to this entry"))
+                else:
+                    problems.append(Problem(shown, line, f"{kind}.{rid}: duplicate id (first at {pfile}:{pline})"))
+    return entries
+
+
+def _integrity(built: dict[str, dict[str, Any]], entries: dict[tuple[str, str], Any], problems: list[Problem]) -> None:
+    """Checks that span records: one drug name for one drug."""
+    seen: dict[str, str] = {}
+    for rid, drug in sorted(built["drugs"].items()):
+        for name in {n.casefold() for n in (drug.id, drug.name, *drug.brands, *drug.aliases)}:
+            other = seen.setdefault(name, rid)
+            if other != rid:
+                (path, line), _ = entries[("drugs", rid)]
+                problems.append(Problem(path, line, f"drugs.{rid}: the name {name!r} is already used by drug {other!r}"))
+
+
+def builtin_version() -> str:
+    """The built-in base's version, read from kb.yaml alone (cheap: for ``--version``)."""
+    name, path = builtin_files()[0]
+    value, problems = load_yaml(path.read_bytes(), name)
+    if problems or not isinstance(value, LDict) or not isinstance(value.get("knowledge"), LDict):
+        return "unreadable"
+    return str(value["knowledge"].get("version", "unknown"))

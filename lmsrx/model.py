@@ -1,0 +1,336 @@
+"""Typed records of the knowledge base. Pure: no I/O, no Typer, no Rich.
+
+The field names and type hints here *are* the schema: :mod:`lmsrx.schema` reads
+them to validate the YAML (unknown keys, enumerations, units, references).
+A field whose YAML key differs from its Python name says so in ``metadata``.
+"""
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from typing import Literal
+
+from lmsrx.units import Quantity
+
+
+class Ident(str):
+    """A lowercase id with hyphens: ``pegylated-liposomal-doxorubicin``."""
+
+
+class Date(str):
+    """An ISO date, possibly partial: ``2019``, ``2019-08`` or ``2019-08-15``."""
+
+
+class DrugRef(Ident):
+    kind = "drugs"
+
+
+class EvidenceRef(Ident):
+    kind = "evidence"
+
+
+class ReferenceRef(Ident):
+    kind = "references"
+
+
+class RegimenRef(Ident):
+    kind = "regimens"
+
+
+Setting = Literal["adjuvant", "neoadjuvant", "metastatic"]
+Site = Literal["uterine", "extremity", "trunk", "retroperitoneal", "other"]
+Grade = Literal["low", "intermediate", "high"]
+Biomarker = Literal[
+    "msi-h", "dmmr", "ntrk-fusion", "er-positive", "pr-positive",
+    "mss", "pmmr", "ntrk-negative", "er-negative", "pr-negative",
+]
+Condition = Literal["cardiac", "renal", "hepatic"]
+Cites = tuple[ReferenceRef, ...]
+
+ONE = {"min_items": 1}
+
+
+def key(name: str, **extra: object) -> dict[str, object]:
+    return {"key": name, **extra}
+
+
+# ---------------------------------------------------------------- references
+@dataclass(frozen=True)
+class Reference:
+    id: Ident
+    kind: Literal["article", "review", "regulatory", "label", "regimen-library", "trial-page", "guidance", "unidentified"]
+    verified: Literal["yes", "partial", "no"]
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    journal: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+    volume_pages: str | None = None
+    pmid: int | None = None
+    doi: str | None = None
+    nct: tuple[str, ...] = ()
+    date: Date | None = None
+    seen_at: str | None = None
+    topic: str | None = None
+    note: str | None = None
+    replace: bool = False
+
+
+# ---------------------------------------------------------------- shared parts
+@dataclass(frozen=True)
+class Discrepancy:
+    """The source's figure beside the checked record's, both kept."""
+
+    topic: str
+    source_says: str
+    record_says: str
+    cite: Cites = field(metadata=ONE)
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    cite: Cites = field(metadata=ONE)
+
+
+# ---------------------------------------------------------------- drugs
+@dataclass(frozen=True)
+class Approval:
+    status: Literal["approved", "accelerated-approval", "withdrawn", "off-label", "not-approved"]
+    region: Literal["US", "EU", "any"]
+    what: str
+    cite: Cites = field(metadata=ONE)
+    date: Date | None = None
+    source_says: str | None = None
+    evidence: EvidenceRef | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Dose:
+    context: str
+    schedule: str
+    status: Literal["label", "trial", "regimen-library", "guidance", "source"]
+    cite: Cites = field(metadata=ONE)
+    amount: Quantity | None = None
+    per_cycle: Quantity | None = None
+    low: Quantity | None = None
+    regimen: RegimenRef | None = None
+    standard: bool = False
+    seen_at: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: Literal["per-dose", "per-cycle", "daily", "cumulative", "rate", "duration"]
+    severity: Literal["hard", "soft"]
+    max: Quantity
+    basis: str
+    cite: Cites = field(metadata=ONE)
+    when: str | None = None
+    status: Literal["label", "trial", "guidance", "source"] = "source"
+
+
+@dataclass(frozen=True)
+class Toxicity:
+    name: str
+    cite: Cites = field(metadata=ONE)
+    detail: str | None = None
+    boxed: bool = False
+
+
+@dataclass(frozen=True)
+class Drug:
+    id: Ident
+    name: str
+    lms_status: Literal["approved", "approved-sts", "tumour-agnostic", "off-label", "withdrawn", "not-recommended"]
+    summary: str
+    cite: Cites = field(metadata=ONE)
+    drug_class: Literal[
+        "anthracycline", "alkylating-agent", "tyrosine-kinase-inhibitor", "microtubule-inhibitor",
+        "aromatase-inhibitor", "checkpoint-inhibitor", "anti-pdgfra-antibody", "ntrk-inhibitor",
+    ] | None = field(default=None, metadata=key("class"))
+    mechanism: str | None = None
+    route: tuple[Literal["iv", "oral"], ...] = ()
+    brands: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    planned_basis: Literal["per-dose", "per-cycle", "daily"] = "per-dose"
+    approvals: tuple[Approval, ...] = ()
+    doses: tuple[Dose, ...] = ()
+    limits: tuple[Limit, ...] = ()
+    toxicities: tuple[Toxicity, ...] = ()
+    supportive_care: tuple[Note, ...] = ()
+    notes: tuple[Note, ...] = ()
+    discrepancies: tuple[Discrepancy, ...] = ()
+    replace: bool = False
+
+    def problems(self) -> list[tuple[str, str]]:
+        out = []
+        for soft in (lim for lim in self.limits if lim.severity == "soft"):
+            for hard in self.limits:
+                if hard.severity == "hard" and (hard.scope, hard.when) == (soft.scope, soft.when):
+                    if (hard.max.dimension, hard.max.per) == (soft.max.dimension, soft.max.per) \
+                            and soft.max.base() > hard.max.base():
+                        out.append(("limits", f"soft limit {soft.max} is above hard limit {hard.max} ({soft.scope})"))
+        if sum(1 for d in self.doses if d.standard) > 1:
+            out.append(("doses", "at most one dose may be marked standard"))
+        return out
+
+
+# ---------------------------------------------------------------- evidence
+@dataclass(frozen=True)
+class Effect:
+    measure: Literal["hazard-ratio", "ratio-as-reported", "fold-change"]
+    value: float | None = None
+    ci: tuple[float, ...] = ()
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.ci and (len(self.ci) != 2 or self.ci[0] > self.ci[1]):
+            return [("ci", "a confidence interval is two numbers, low then high")]
+        if self.value is not None and self.ci and not self.ci[0] <= self.value <= self.ci[1]:
+            return [("ci", f"value {self.value} lies outside its interval")]
+        return []
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    origin: Literal["source", "publication"]
+    cite: Cites = field(metadata=ONE)
+    values: tuple[float, ...] = ()
+    unit: Literal["months", "percent", "years", "patients", "responses"] | None = None
+    timepoint: str | None = None
+    effect: Effect | None = None
+    p: str | None = None
+    note: str | None = None
+    arm_order_unknown: bool = False
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.values and self.unit is None:
+            return [("unit", "figures need a unit")]
+        return []
+
+
+@dataclass(frozen=True)
+class Design:
+    kind: Literal[
+        "randomised-trial", "single-arm-trial", "trial", "pooled-analysis", "retrospective",
+        "guideline", "narrative", "preclinical", "case-reports", "regulatory",
+    ]
+    phase: Literal["I", "I/II", "Ib/II", "II", "III"] | None = None
+    randomised: bool = False
+    patients: int | None = None
+    n_note: str | None = None
+    stopped_early: bool = False
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: Ident
+    title: str
+    summary: str
+    design: Design
+    settings: tuple[Setting, ...] = field(metadata=ONE)
+    cite: Cites = field(metadata=ONE)
+    drugs: tuple[DrugRef, ...] = ()
+    population: str | None = None
+    arms: tuple[str, ...] = ()
+    endpoints: tuple[Endpoint, ...] = ()
+    findings: tuple[str, ...] = ()
+    conclusion: str | None = None
+    discrepancies: tuple[Discrepancy, ...] = ()
+    related: tuple[EvidenceRef, ...] = ()
+    newer_than_source: bool = False
+    replace: bool = False
+
+    def problems(self) -> list[tuple[str, str]]:
+        out = []
+        for ep in self.endpoints:
+            if len(ep.values) > 1 and self.arms and len(ep.values) != len(self.arms):
+                out.append(("endpoints", f"{ep.name!r} has {len(ep.values)} figures for {len(self.arms)} arms"))
+        return out
+
+
+# ---------------------------------------------------------------- regimens
+@dataclass(frozen=True)
+class Criterion:
+    """One eligibility test. ``why`` says it in words; ``needs`` names what is missing when unknown."""
+
+    test: Literal[
+        "setting", "line", "site", "grade", "size-over", "biomarker",
+        "prior-none", "anthracycline-eligible", "after-anthracycline", "progressed-or-no-alternative", "never",
+    ]
+    why: str
+    values: tuple[str, ...] = ()
+    negatives: tuple[str, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    over: float | None = None
+    needs: str | None = None
+    cite: Cites = ()
+
+
+    def problems(self) -> list[tuple[str, str]]:
+        allowed = _CRITERION_VALUES.get(self.test)
+        bad = [v for v in (*self.values, *self.negatives) if allowed is not None and v not in allowed]
+        if bad:
+            return [("values", f"{', '.join(bad)} not valid for test {self.test!r}; expected: {', '.join(allowed)}")]
+        if self.test == "biomarker" and len(self.negatives) != len(self.values):
+            return [("negatives", "give one negative marker for each positive one, in the same order")]
+        return []
+
+
+_CRITERION_VALUES: dict[str, tuple[str, ...]] = {
+    "setting": typing.get_args(Setting),
+    "site": typing.get_args(Site),
+    "grade": typing.get_args(Grade),
+    "biomarker": typing.get_args(Biomarker),
+}
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A warning shown with a candidate: always, for a patient condition, or outside the trials' sites."""
+
+    when: Literal["always", "cardiac", "renal", "hepatic", "site-not-in"]
+    text: str
+    cite: Cites = field(metadata=ONE)
+    values: tuple[Site, ...] = ()
+
+
+@dataclass(frozen=True)
+class Regimen:
+    id: Ident
+    name: str
+    drugs: tuple[DrugRef, ...] = field(metadata=ONE)
+    family: Literal["anthracycline-based", "gemcitabine-based", "alkylating", "targeted", "hormonal",
+                    "immunotherapy", "histology-tailored", "other"]
+    settings: tuple[Setting, ...] = field(metadata=ONE)
+    recommendation: Literal["standard", "option", "not-recommended", "withdrawn"]
+    summary: str
+    evidence: tuple[EvidenceRef, ...] = field(metadata=ONE)
+    cite: Cites = field(metadata=ONE)
+    criteria: tuple[Criterion, ...] = ()
+    components: tuple[str, ...] = ()
+    guideline: str | None = None
+    cautions: tuple[Caution, ...] = ()
+    replace: bool = False
+
+
+# ---------------------------------------------------------------- the whole base
+@dataclass(frozen=True)
+class Meta:
+    name: str
+    version: str
+    review_date: Date
+    summary: str
+    sources: tuple[str, ...] = field(metadata=ONE)
+
+
+KINDS: dict[str, type] = {
+    "references": Reference,
+    "drugs": Drug,
+    "evidence": Evidence,
+    "regimens": Regimen,
+}

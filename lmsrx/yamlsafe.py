@@ -1,0 +1,209 @@
+"""Strict YAML reading for knowledge files.
+
+PyYAML accepts far more than a dosing table should. This module reads the
+*event stream* (iterative, so no recursion on deep nesting) and builds plain
+values itself, with a line number for every key and item. It refuses:
+
+* anchors, aliases and explicit tags (``!!python/...`` included);
+* duplicate keys and non-string keys;
+* YAML 1.1 booleans (``yes``/``no``/``on``/``off``/``y``/``n``), octal,
+  hexadecimal, sexagesimal (``1:30``) and underscored numbers;
+* NaN and infinities; implicit timestamps (quote dates: ``"2019-08-15"``);
+* C0/C1 control characters other than newline and tab, and Unicode bidi
+  controls, anywhere in the file;
+* files over :data:`MAX_BYTES` and nesting deeper than :data:`MAX_DEPTH`.
+
+Every problem becomes a :class:`~lmsrx.errors.Problem` naming ``file:line``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from lmsrx.errors import Problem
+
+MAX_BYTES = 1_048_576
+MAX_DEPTH = 32
+
+try:  # libyaml's event parser is iterative; fall back to the pure-Python one
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+class LDict(dict):
+    """A mapping that remembers where it and each of its keys stand."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LList(list):
+    """A sequence that remembers where it and each of its items stand."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+_BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "|\r(?!\n)"
+)
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_YAML11_BOOL = {"y", "n", "yes", "no", "on", "off"}
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?")
+_NUMBERISH = re.compile(r"[-+]?(0[0-7]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9][0-9_]*_[0-9_]*)")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
+_NAN_INF = re.compile(r"[-+]?\.?(nan|NaN|NAN|inf|Inf|INF)")
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?")
+
+
+class _Reject(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        self.line = line
+        self.message = message
+
+
+def _plain_scalar(text: str, line: int) -> Any:
+    """Resolve a plain (unquoted) scalar under strict, YAML-1.2-like rules."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if text.lower() in _YAML11_BOOL:
+        raise _Reject(line, f"ambiguous value {text!r} (a YAML 1.1 boolean): write true/false, or quote it")
+    if _NAN_INF.fullmatch(text):
+        raise _Reject(line, f"{text!r} is not a finite number")
+    if _NUMBERISH.fullmatch(text):
+        raise _Reject(line, f"ambiguous number {text!r} (octal, hex, binary or underscored): write it plainly or quote it")
+    if _SEXAGESIMAL.fullmatch(text):
+        raise _Reject(line, f"ambiguous value {text!r} (YAML 1.1 reads it as base 60): quote it")
+    if _TIMESTAMP.fullmatch(text):
+        raise _Reject(line, f"unquoted date {text!r}: quote it (\"{text}\")")
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+def _check_text(text: str, path: str) -> list[Problem]:
+    problems = []
+    for m in _BAD_CHARS.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        problems.append(Problem(path, line, f"forbidden control or bidi character U+{ord(m.group()[0]):04X}"))
+        if len(problems) >= 20:
+            break
+    return problems
+
+
+def load_yaml(data: bytes, path: str) -> tuple[Any, list[Problem]]:
+    """Parse one knowledge file. Returns (value, problems); value is None on any problem."""
+    if len(data) > MAX_BYTES:
+        return None, [Problem(path, 1, f"file is {len(data)} bytes; the limit is {MAX_BYTES}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(path, line, "not valid UTF-8")]
+    problems = _check_text(text, path)
+    if problems:
+        return None, problems
+    try:
+        return _build(text, path), []
+    except _Reject as exc:
+        return None, [Problem(path, exc.line, exc.message)]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [Problem(path, line, f"YAML syntax: {reason}")]
+
+
+def _build(text: str, path: str) -> Any:
+    stack: list[Any] = []  # open containers
+    pending_key: list[Any] = []  # per open mapping: the key awaiting its value, or _NO_KEY
+    root: Any = None
+    documents = 0
+
+    def attach(value: Any, line: int) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        top = stack[-1]
+        if isinstance(top, LList):
+            top.append(value)
+            top.item_lines.append(line)
+        elif pending_key[-1] is _NO_KEY:
+            if not isinstance(value, str):
+                raise _Reject(line, f"keys must be text, not {_kind(value)}")
+            if value in top:
+                raise _Reject(line, f"duplicate key {value!r} (first at line {top.key_lines[value]})")
+            pending_key[-1] = value
+            top.key_lines[value] = line
+        else:
+            top[pending_key[-1]] = value
+            pending_key[-1] = _NO_KEY
+
+    for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Reject(line, "one YAML document per file")
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise _Reject(line, "aliases (*name) are not allowed in knowledge files")
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise _Reject(line, f"anchors (&{event.anchor}) are not allowed in knowledge files")
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag is not None:
+            raise _Reject(line, f"tags ({event.tag}) are not allowed in knowledge files")
+        if isinstance(event, yaml.ScalarEvent):
+            value = _plain_scalar(event.value, line) if not event.style else event.value
+            if stack and not isinstance(stack[-1], LList) and pending_key[-1] is _NO_KEY and event.style:
+                value = event.value  # a quoted key is text
+            attach(value, line)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                raise _Reject(line, f"nesting deeper than {MAX_DEPTH} levels")
+            if isinstance(event, yaml.MappingStartEvent):
+                node: Any = LDict()
+                node.key_lines = {}
+            else:
+                node = LList()
+                node.item_lines = []
+            node.line = line
+            if stack and not isinstance(stack[-1], LList) and pending_key[-1] is _NO_KEY:
+                raise _Reject(line, "keys must be text, not a mapping or list")
+            attach(node, line)
+            stack.append(node)
+            pending_key.append(_NO_KEY)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            pending_key.pop()
+    return root
+
+
+class _NoKey:
+    __slots__ = ()
+
+
+_NO_KEY = _NoKey()
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return type(value).__name__
