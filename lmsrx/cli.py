@@ -21,6 +21,10 @@ Decision support for clinicians; not a substitute for clinical judgement.
 
 Examples:
 
+  lmsrx options --line 2 --histology uterine --prior doxorubicin
+
+  lmsrx options --setting adjuvant --grade high --size 8 --histology extremity --format json
+
   lmsrx kb info
 
   lmsrx kb check my-institution.yaml
@@ -119,6 +123,125 @@ def kb_info(
     from lmsrx import views
 
     emit(views.kb_info(load_kb()), fmt, color)
+
+
+# ------------------------------------------------------------------ options
+def _site_help() -> str:
+    from lmsrx.patient import SITE_HELP
+
+    return "Site of the primary: " + "; ".join(f"{k} = {v}" for k, v in SITE_HELP.items()) + "."
+
+
+@app.command("options")
+def options(
+    setting: Optional[str] = typer.Option(None, "--setting", help="adjuvant, neoadjuvant or metastatic (covers unresectable; implied by --line)."),
+    line: Optional[int] = typer.Option(None, "--line", min=1, max=10, help="Systemic line for advanced disease: 1 = first, 2 = after one line, ... (1-10)."),
+    histology: Optional[str] = typer.Option(None, "--histology", help=_site_help()),
+    grade: Optional[str] = typer.Option(None, "--grade", help="low, intermediate or high."),
+    size: Optional[float] = typer.Option(None, "--size", metavar="CM", help="Tumour size in cm (above 0, at most 100)."),
+    margin: Optional[str] = typer.Option(None, "--margin", help="Surgical margin: negative or positive."),
+    biomarker: Optional[List[str]] = typer.Option(None, "--biomarker", help="Repeatable: msi-h, dmmr, ntrk-fusion, er-positive, pr-positive, mss, pmmr, ntrk-negative, er-negative, pr-negative."),
+    prior: Optional[List[str]] = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatable: a prior drug (id, brand or alias), a class (anthracycline), or none. Once given, the list is taken as complete."),
+    anthracycline_ineligible: bool = typer.Option(False, "--anthracycline-ineligible", help="The patient cannot have an anthracycline."),
+    condition: Optional[List[str]] = typer.Option(None, "--condition", help="Repeatable: cardiac, renal or hepatic (adds cautions)."),
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="DRUG", help="Repeatable: leave out regimens containing this drug."),
+    patient: Optional[str] = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values."),
+    batch: Optional[str] = typer.Option(None, "--batch", metavar="FILE", help="NDJSON, one patient per line ('-' = stdin): one result per line, in order."),
+    explain: bool = typer.Option(False, "--explain", help="Show every criterion of every regimen with its verdict."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+) -> None:
+    """Treatment options for a patient: eligible, conditional (with what is needed) and excluded (with why).
+
+    Examples:
+
+      lmsrx options --line 2 --histology uterine --prior doxorubicin --biomarker er-positive
+
+      lmsrx options --setting neoadjuvant --histology extremity
+
+      lmsrx options --batch cohort.ndjson > results.ndjson
+
+    Exit codes: 0 at least one candidate, 1 none, 2 usage error.
+    """
+    from lmsrx import patient as patient_mod
+
+    flags = {
+        "setting": setting, "line": line, "histology": histology, "grade": grade, "size_cm": size, "margin": margin,
+        "biomarkers": biomarker or None, "prior": prior or None, "conditions": condition or None,
+        "anthracycline_ineligible": anthracycline_ineligible or None, "exclude": exclude or None,
+    }
+    given = {k: v for k, v in flags.items() if v is not None}
+    if batch is not None:
+        if patient is not None or given:
+            raise UsageError("--batch takes every patient from the file; do not combine it with --patient or patient flags")
+        raise typer.Exit(_batch(batch, fmt, explain))
+    raw: dict = {}
+    if patient is not None:
+        raw = patient_mod.read_document(_read_input(patient), patient if patient != "-" else "<stdin>")
+        if not isinstance(raw, dict):
+            raise UsageError(f"{patient}: a patient file holds one mapping of keys to values")
+    kb = load_kb()
+    person = patient_mod.from_mapping({**raw, **given}, kb)
+    from lmsrx import eligibility, views
+
+    answer = eligibility.assess(kb, person)
+    emit(views.options(kb, answer, explain), fmt, color)
+    raise typer.Exit(int(ExitCode.OK if answer.candidates else ExitCode.NOTHING_ELIGIBLE))
+
+
+MAX_INPUT = 64 * 1024 * 1024
+
+
+def _read_input(name: str) -> str:
+    try:
+        if name == "-":
+            return sys.stdin.read(MAX_INPUT)
+        with open(name, encoding="utf-8") as handle:
+            return handle.read(MAX_INPUT)
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: not UTF-8 text") from None
+
+
+def _batch(name: str, fmt: Optional[str], explain: bool) -> int:
+    from lmsrx import eligibility, patient as patient_mod, views
+    from lmsrx.render import dumps, write_rows
+
+    fmt = fmt or "ndjson"
+    if fmt not in ("ndjson", "json", "csv", "tsv"):
+        raise UsageError("--batch writes ndjson (default), csv or tsv")
+    kb = load_kb()
+    worst = 0
+    header = True
+    try:
+        handle = sys.stdin if name == "-" else open(name, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    with handle:
+        for number, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            pid = None
+            try:
+                raw = patient_mod.loads_json(text, f"line {number}")
+                pid = raw.get("id") if isinstance(raw, dict) else None
+                person = patient_mod.from_mapping(raw, kb)
+                data = views.options_data(kb, eligibility.assess(kb, person), explain)
+                code = int(ExitCode.OK if data["candidates"] else ExitCode.NOTHING_ELIGIBLE)
+                rows = views.options_rows(data, patient_column=True)
+            except LmsrxError as exc:
+                code = int(exc.exit_code)
+                data = {"line": number, "id": pid, "error": {"exit_code": code, "message": exc.message}}
+                rows = [{"patient": pid, "status": "error", "id": None, "name": None, "drugs": [], "strength": None,
+                         "needs": [], "reasons": [f"line {number}: {exc.message}"], "why": [], "cautions": [], "evidence": []}]
+            worst = max(worst, code)
+            if fmt in ("csv", "tsv"):
+                write_rows(rows, fmt, sys.stdout, header)
+                header = False
+            else:
+                sys.stdout.write(dumps(data) + "\n")
+    return worst
 
 
 # ------------------------------------------------------------------ entry point and exit codes

@@ -104,21 +104,28 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _delimited(rows: list[dict[str, Any]], fmt: str) -> str:
+def _delimited(rows: list[dict[str, Any]], fmt: str, header: bool = True) -> str:
     if not rows:
         return ""
-    header = list(rows[0])
+    keys = list(rows[0])
     buf = io.StringIO()
     if fmt == "csv":
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(header)
+        if header:
+            writer.writerow(keys)
         for row in rows:
-            writer.writerow([_csv_safe(row.get(k)) for k in header])
+            writer.writerow([_csv_safe(row.get(k)) for k in keys])
     else:
-        buf.write("\t".join(header) + "\n")
+        if header:
+            buf.write("\t".join(keys) + "\n")
         for row in rows:
-            buf.write("\t".join(_tsv_safe(_cell(row.get(k))) for k in header) + "\n")
+            buf.write("\t".join(_tsv_safe(_cell(row.get(k))) for k in keys) + "\n")
     return buf.getvalue()
+
+
+def write_rows(rows: list[dict[str, Any]], fmt: str, out: TextIO, header: bool) -> None:
+    """Stream csv/tsv rows (batch mode): the header once, then rows as they come."""
+    out.write(_delimited(rows, fmt, header))
 
 
 def _csv_safe(value: Any) -> Any:

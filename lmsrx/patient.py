@@ -1,0 +1,269 @@
+"""The patient description: validation and normalisation. Pure: no Typer, no Rich.
+
+A patient comes from command-line flags, a YAML/JSON file or one NDJSON line;
+all three go through :func:`from_mapping`, so the rules are the same.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from lmsrx import model
+from lmsrx.errors import UsageError
+
+SETTINGS = typing.get_args(model.Setting)
+SITES = typing.get_args(model.Site)
+GRADES = typing.get_args(model.Grade)
+BIOMARKERS = typing.get_args(model.Biomarker)
+CONDITIONS = typing.get_args(model.Condition)
+MARGINS = ("negative", "positive")
+MAX_LINE = 10
+MAX_SIZE_CM = 100.0
+KEYS = ("id", "setting", "line", "histology", "grade", "size_cm", "margin", "biomarkers", "prior",
+        "conditions", "anthracycline_ineligible", "exclude")
+OPPOSITES = (("msi-h", "mss"), ("dmmr", "pmmr"), ("ntrk-fusion", "ntrk-negative"),
+             ("er-positive", "er-negative"), ("pr-positive", "pr-negative"))
+
+SITE_HELP = {
+    "uterine": "primary in the uterus (uterine LMS)",
+    "extremity": "primary in an arm or leg",
+    "trunk": "primary in the trunk (chest or abdominal wall, back)",
+    "retroperitoneal": "primary in the retroperitoneum",
+    "other": "any other site (e.g. vascular, gastrointestinal, skin)",
+}
+
+
+@dataclass(frozen=True)
+class Patient:
+    id: str | None = None
+    setting: str | None = None
+    line: int | None = None
+    histology: str | None = None
+    grade: str | None = None
+    size_cm: float | None = None
+    margin: str | None = None
+    biomarkers: frozenset[str] = frozenset()
+    prior: tuple[str, ...] = ()          # as normalised: drug ids and class names, or ("none",)
+    prior_drugs: frozenset[str] = frozenset()
+    prior_classes: frozenset[str] = frozenset()
+    prior_known: bool = False
+    conditions: frozenset[str] = frozenset()
+    anthracycline_ineligible: bool = False
+    exclude: frozenset[str] = frozenset()
+    setting_implied: bool = field(default=False, compare=False)
+
+    def query(self) -> dict[str, Any]:
+        """The normalised description, as echoed in every answer."""
+        return {
+            "id": self.id,
+            "setting": self.setting,
+            "line": self.line,
+            "histology": self.histology,
+            "grade": self.grade,
+            "size_cm": self.size_cm,
+            "margin": self.margin,
+            "biomarkers": sorted(self.biomarkers),
+            "prior": list(self.prior),
+            "prior_known": self.prior_known,
+            "conditions": sorted(self.conditions),
+            "anthracycline_ineligible": self.anthracycline_ineligible,
+            "exclude": sorted(self.exclude),
+        }
+
+    def summary(self) -> str:
+        parts = []
+        if self.id:
+            parts.append(f"patient {self.id}")
+        parts.append(self.setting or "setting not given")
+        if self.setting == "metastatic":
+            parts.append(f"line {self.line}" if self.line else "line not given")
+        parts.append(self.histology or "site not given")
+        for label, value in (("grade", self.grade), ("size", f"{_num(self.size_cm)} cm" if self.size_cm else None),
+                             ("margin", self.margin)):
+            if value:
+                parts.append(f"{label} {value}")
+        if self.biomarkers:
+            parts.append(", ".join(sorted(self.biomarkers)))
+        if self.prior_known:
+            parts.append("prior: " + (", ".join(self.prior) if self.prior != ("none",) else "none"))
+        if self.anthracycline_ineligible:
+            parts.append("anthracycline-ineligible")
+        if self.conditions:
+            parts.append("conditions: " + ", ".join(sorted(self.conditions)))
+        if self.exclude:
+            parts.append("excluding " + ", ".join(sorted(self.exclude)))
+        return "; ".join(parts)
+
+
+def _num(x: float | None) -> str:
+    from lmsrx.units import fmt
+
+    return fmt(x) if x is not None else ""
+
+
+def from_mapping(raw: Any, kb: Any) -> Patient:
+    """Validate a patient description (keys as in ``KEYS``); raise UsageError listing what is wrong."""
+    if not isinstance(raw, dict):
+        raise UsageError("a patient description must be a mapping (object) with keys: " + ", ".join(KEYS))
+    unknown = [k for k in raw if k not in KEYS]
+    if unknown:
+        tips = [f"{k!r}" + (f" (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(str(k), KEYS, n=1)) else "")
+                for k in unknown]
+        raise UsageError(f"unknown patient key(s): {', '.join(tips)}; valid keys: {', '.join(KEYS)}")
+    pid = raw.get("id")
+    if pid is not None and not isinstance(pid, (str, int)) or isinstance(pid, bool):
+        raise UsageError("id must be text or a whole number")
+    setting = _choice(raw.get("setting"), SETTINGS, "setting")
+    line = _line(raw.get("line"))
+    histology = _choice(raw.get("histology"), SITES, "histology")
+    grade = _choice(raw.get("grade"), GRADES, "grade")
+    margin = _choice(raw.get("margin"), MARGINS, "margin")
+    size = _size(raw.get("size_cm"))
+    biomarkers = frozenset(_choices(raw.get("biomarkers"), BIOMARKERS, "biomarker"))
+    conditions = frozenset(_choices(raw.get("conditions"), CONDITIONS, "condition"))
+    inel = raw.get("anthracycline_ineligible", False)
+    if inel is None:
+        inel = False
+    if not isinstance(inel, bool):
+        raise UsageError("anthracycline_ineligible must be true or false")
+    for a, b in OPPOSITES:
+        if a in biomarkers and b in biomarkers:
+            raise UsageError(f"contradictory biomarkers: {a} and {b} cannot both be given")
+    implied = False
+    if line is not None:
+        if setting in ("adjuvant", "neoadjuvant"):
+            raise UsageError(f"--line describes metastatic or unresectable disease; it contradicts setting {setting!r}")
+        if setting is None:
+            setting, implied = "metastatic", True
+    prior, drugs, classes, known = _prior(_strings(raw.get("prior"), "prior"), kb)
+    exclude = frozenset(_drug_id(name, kb, "exclude") for name in _strings(raw.get("exclude"), "exclude"))
+    return Patient(
+        id=str(pid) if pid is not None else None, setting=setting, line=line, histology=histology, grade=grade,
+        size_cm=size, margin=margin, biomarkers=biomarkers, prior=prior, prior_drugs=drugs,
+        prior_classes=classes, prior_known=known, conditions=conditions,
+        anthracycline_ineligible=inel, exclude=exclude, setting_implied=implied,
+    )
+
+
+def _choice(value: Any, choices: tuple[str, ...], name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value.strip().lower() not in choices:
+        raise UsageError(f"invalid {name} {value!r}; valid choices: {', '.join(choices)}")
+    return value.strip().lower()
+
+
+def _strings(value: Any, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise UsageError(f"{name} must be a list of names")
+    return [v.strip() for v in value]
+
+
+def _choices(value: Any, choices: tuple[str, ...], name: str) -> list[str]:
+    return [_choice(v, choices, name) or "" for v in _strings(value, name + "s")]
+
+
+def _line(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        else:
+            raise UsageError(f"invalid line {value!r}: a whole number from 1 to {MAX_LINE}")
+    if not 1 <= value <= MAX_LINE:
+        raise UsageError(f"invalid line {value}: a whole number from 1 to {MAX_LINE}")
+    return value
+
+
+def _size(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise UsageError("size_cm must be a number of centimetres")
+    try:
+        size = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"invalid size {value!r}: a number of centimetres above 0") from None
+    if not math.isfinite(size) or size <= 0 or size > MAX_SIZE_CM:
+        raise UsageError(f"invalid size {value!r}: a number of centimetres above 0 and at most {MAX_SIZE_CM:g}")
+    return size
+
+
+def drug_classes(kb: Any) -> set[str]:
+    return {d.drug_class for d in kb.drugs.values() if d.drug_class}
+
+
+def _prior(names: list[str], kb: Any) -> tuple[tuple[str, ...], frozenset[str], frozenset[str], bool]:
+    if not names:
+        return (), frozenset(), frozenset(), False
+    lowered = [n.lower() for n in names]
+    if "none" in lowered:
+        if len(lowered) > 1:
+            raise UsageError("--prior none contradicts the other prior treatments given")
+        return ("none",), frozenset(), frozenset(), True
+    classes = drug_classes(kb)
+    out: list[str] = []
+    drugs: set[str] = set()
+    cls: set[str] = set()
+    for name in lowered:
+        if name in classes:
+            cls.add(name)
+            out.append(name)
+            continue
+        drug_id = _drug_id(name, kb, "prior", extra=sorted(classes) + ["none"])
+        drug = kb.drugs[drug_id]
+        drugs.add(drug_id)
+        if drug.drug_class:
+            cls.add(drug.drug_class)
+        out.append(drug_id)
+    return tuple(dict.fromkeys(out)), frozenset(drugs), frozenset(cls), True
+
+
+def _drug_id(name: str, kb: Any, what: str, extra: list[str] | None = None) -> str:
+    drug = kb.find_drug(name)
+    if drug is None:
+        pool = kb.drug_names() + (extra or [])
+        close = difflib.get_close_matches(name.lower(), pool, n=3, cutoff=0.6)
+        tip = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise UsageError(f"unknown drug {name!r} for {what}{tip}", hint="'lmsrx drugs' lists the known drugs")
+    return drug.id
+
+
+def read_document(text: str, name: str) -> Any:
+    """A patient file: JSON if it parses as JSON, otherwise strict YAML."""
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        return loads_json(text, name)
+    from lmsrx.yamlsafe import load_yaml
+
+    value, problems = load_yaml(text.encode("utf-8"), name)
+    if problems:
+        raise UsageError("; ".join(str(p) for p in problems))
+    return _plain(value)
+
+
+def loads_json(text: str, name: str) -> Any:
+    def bad_constant(c: str) -> Any:
+        raise ValueError(f"{c} is not allowed")
+
+    try:
+        return json.loads(text, parse_constant=bad_constant)
+    except (ValueError, RecursionError) as exc:
+        raise UsageError(f"{name}: not valid JSON ({str(exc).splitlines()[0]})") from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
