@@ -42,3 +42,147 @@ def _year_vol(ref: Any) -> str:
 
 def cites(kb: Any, ids: tuple[str, ...]) -> str:
     return "; ".join(short(kb.references[i]) for i in ids)
+
+
+# ------------------------------------------------------------------ full citations for tumour boards and reference managers
+import re as _re
+
+_VOL = _re.compile(r"\s*(?P<volume>[0-9]+)(?:\((?P<issue>[^)]+)\))?\s*(?:Suppl\s*(?P<suppl>[0-9]+))?\s*:\s*(?P<pages>[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)\s*")
+CITE_FORMATS = ("text", "bibtex", "ris", "csl-json")
+
+
+def volume_parts(ref: Any) -> dict[str, str]:
+    if not ref.volume_pages:
+        return {}
+    m = _VOL.fullmatch(ref.volume_pages)
+    if not m:
+        return {"note": ref.volume_pages}
+    parts = {k: v for k, v in m.groupdict().items() if v}
+    start, _, end = parts["pages"].partition("-")
+    if end.isdigit() and start.isdigit() and len(end) < len(start):
+        parts["pages"] = f"{start}-{start[:len(start) - len(end)]}{end}"  # 1879-86 -> 1879-1886
+    if "suppl" in parts:
+        parts["issue"] = "Suppl " + parts.pop("suppl")
+    return parts
+
+
+def full_text(ref: Any) -> str:
+    """A reference as one line for a tumour-board document (only the fields that were seen)."""
+    bits = []
+    if ref.authors:
+        bits.append(", ".join(ref.authors).rstrip("."))
+    if ref.title:
+        bits.append(ref.title.rstrip("."))
+    src = " ".join(x for x in (ref.journal or ref.publisher, _year_vol(ref)) if x)
+    if src:
+        bits.append(src)
+    tail = []
+    if ref.pmid:
+        tail.append(f"PMID: {ref.pmid}")
+    if ref.doi:
+        tail.append(f"doi: {ref.doi}")
+    if ref.nct:
+        tail.append(", ".join(ref.nct))
+    if ref.date:
+        tail.append(("Updated " if ref.kind == "review" else "Dated ") + ref.date)
+    if ref.seen_at:
+        tail.append(f"Seen at: {ref.seen_at}")
+    bits += tail
+    text = ". ".join(bits) + "."
+    if ref.verified != "yes":
+        text += f" [Record verified: {ref.verified}; fields not seen are left out.]"
+    if ref.note:
+        text += f" Note: {ref.note}"
+    return text
+
+
+def _bib_escape(s: str) -> str:
+    return s.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}").replace("&", "\\&").replace("%", "\\%")
+
+
+def bibtex(ref: Any) -> str:
+    kind = "article" if ref.kind == "article" and ref.journal else "misc"
+    fields: list[tuple[str, str]] = []
+    if ref.authors:
+        fields.append(("author", " and ".join(a.replace(" (editor)", "") for a in ref.authors if "et al" not in a)
+                       + (" and others" if any("et al" in a for a in ref.authors) else "")))
+    for name, value in (("title", ref.title), ("journal" if kind == "article" else "howpublished", ref.journal or ref.publisher),
+                        ("year", str(ref.year) if ref.year else None)):
+        if value:
+            fields.append((name, value))
+    vp = volume_parts(ref)
+    for name in ("volume", "issue", "pages", "note"):
+        if vp.get(name):
+            fields.append(("number" if name == "issue" else name, vp[name].replace("-", "--") if name == "pages" else vp[name]))
+    if ref.doi:
+        fields.append(("doi", ref.doi))
+    if ref.pmid:
+        fields.append(("pmid", str(ref.pmid)))
+    notes = [f"verified: {ref.verified}"] + ([f"seen at {ref.seen_at}"] if ref.seen_at else []) + ([ref.date] if ref.date else [])
+    fields.append(("annote", "; ".join(notes)))
+    body = ",\n".join(f"  {k} = {{{_bib_escape(v)}}}" for k, v in fields)
+    return f"@{kind}{{{ref.id},\n{body}\n}}"
+
+
+def ris(ref: Any) -> str:
+    lines = [f"TY  - {'JOUR' if ref.kind == 'article' and ref.journal else 'GEN'}", f"ID  - {ref.id}"]
+    lines += [f"AU  - {a}" for a in ref.authors if "et al" not in a]
+    if ref.title:
+        lines.append(f"TI  - {ref.title}")
+    if ref.journal:
+        lines.append(f"JO  - {ref.journal}")
+    if ref.publisher:
+        lines.append(f"PB  - {ref.publisher}")
+    if ref.year:
+        lines.append(f"PY  - {ref.year}")
+    vp = volume_parts(ref)
+    if vp.get("volume"):
+        lines.append(f"VL  - {vp['volume']}")
+    if vp.get("issue"):
+        lines.append(f"IS  - {vp['issue']}")
+    if vp.get("pages"):
+        start, _, end = vp["pages"].partition("-")
+        lines.append(f"SP  - {start}")
+        if end:
+            lines.append(f"EP  - {end}")
+    if ref.doi:
+        lines.append(f"DO  - {ref.doi}")
+    if ref.pmid:
+        lines.append(f"AN  - PMID:{ref.pmid}")
+    if ref.date:
+        lines.append(f"DA  - {ref.date}")
+    lines.append(f"N1  - verified: {ref.verified}" + (f"; seen at {ref.seen_at}" if ref.seen_at else "") + (f"; {ref.note}" if ref.note else ""))
+    lines.append("ER  - ")
+    return "\n".join(lines)
+
+
+def csl(ref: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": ref.id, "type": "article-journal" if ref.kind == "article" and ref.journal else "document"}
+    if ref.title:
+        item["title"] = ref.title
+    if ref.authors:
+        authors = []
+        for a in ref.authors:
+            if "et al" in a:
+                continue
+            family, _, given = a.replace(" (editor)", "").rpartition(" ")
+            authors.append({"family": family or given, "given": given if family else ""})
+        item["author"] = authors
+    if ref.journal:
+        item["container-title"] = ref.journal
+    if ref.publisher:
+        item["publisher"] = ref.publisher
+    if ref.date:
+        item["issued"] = {"date-parts": [[int(x) for x in ref.date.split("-")]]}
+    elif ref.year:
+        item["issued"] = {"date-parts": [[ref.year]]}
+    vp = volume_parts(ref)
+    for src, dst in (("volume", "volume"), ("issue", "issue"), ("pages", "page")):
+        if vp.get(src):
+            item[dst] = vp[src]
+    if ref.doi:
+        item["DOI"] = ref.doi
+    if ref.pmid:
+        item["PMID"] = str(ref.pmid)
+    item["note"] = f"verified: {ref.verified}" + (f"; seen at {ref.seen_at}" if ref.seen_at else "")
+    return item

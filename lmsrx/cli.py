@@ -23,6 +23,10 @@ Examples:
 
   lmsrx options --line 2 --histology uterine --prior doxorubicin
 
+  lmsrx drug ifosfamide
+
+  lmsrx dose ifosfamide --bsa 1.8 --planned "14 g/m2"
+
   lmsrx options --setting adjuvant --grade high --size 8 --histology extremity --format json
 
   lmsrx kb info
@@ -47,9 +51,9 @@ class State:
 
 def _version(value: bool) -> None:
     if value:
-        from lmsrx import kb
+        from lmsrx import files
 
-        typer.echo(f"lmsrx {__version__} (knowledge base {kb.builtin_version()})")
+        typer.echo(f"lmsrx {__version__} (knowledge base {files.builtin_version()})")
         raise typer.Exit()
 
 
@@ -92,7 +96,7 @@ def emit(view: Any, fmt: Optional[str], color: str) -> None:
     _check_choice(fmt, FORMATS, "--format")
     _check_choice(color, ("auto", "always", "never"), "--color")
     terminal = _terminal(color)
-    render(view, fmt or default_format(terminal), terminal, sys.stdout)
+    render(view, fmt or default_format(terminal, view), terminal, sys.stdout)
 
 
 def load_kb(extra: Optional[List[str]] = None) -> Any:
@@ -126,17 +130,18 @@ def kb_info(
 
 
 # ------------------------------------------------------------------ options
-def _site_help() -> str:
-    from lmsrx.patient import SITE_HELP
-
-    return "Site of the primary: " + "; ".join(f"{k} = {v}" for k, v in SITE_HELP.items()) + "."
+# Written out here (not imported) so that --help and completion do not load the model;
+# tests/test_docs.py checks it against lmsrx.patient.SITE_HELP.
+HISTOLOGY_HELP = ("Site of the primary: uterine = primary in the uterus (uterine LMS); extremity = primary in an arm or leg; "
+                  "trunk = primary in the trunk (chest or abdominal wall, back); retroperitoneal = primary in the "
+                  "retroperitoneum; other = any other site (e.g. vascular, gastrointestinal, skin).")
 
 
 @app.command("options")
 def options(
     setting: Optional[str] = typer.Option(None, "--setting", help="adjuvant, neoadjuvant or metastatic (covers unresectable; implied by --line)."),
     line: Optional[int] = typer.Option(None, "--line", min=1, max=10, help="Systemic line for advanced disease: 1 = first, 2 = after one line, ... (1-10)."),
-    histology: Optional[str] = typer.Option(None, "--histology", help=_site_help()),
+    histology: Optional[str] = typer.Option(None, "--histology", help=HISTOLOGY_HELP),
     grade: Optional[str] = typer.Option(None, "--grade", help="low, intermediate or high."),
     size: Optional[float] = typer.Option(None, "--size", metavar="CM", help="Tumour size in cm (above 0, at most 100)."),
     margin: Optional[str] = typer.Option(None, "--margin", help="Surgical margin: negative or positive."),
@@ -242,6 +247,210 @@ def _batch(name: str, fmt: Optional[str], explain: bool) -> int:
             else:
                 sys.stdout.write(dumps(data) + "\n")
     return worst
+
+
+# ------------------------------------------------------------------ completion (fast: reads one YAML file, no validation)
+def _complete(kind: str):
+    def complete(incomplete: str) -> list[str]:
+        try:
+            from lmsrx import files
+
+            return [n for n in files.quick_names(kind) if n.startswith(incomplete.lower())]
+        except Exception:  # noqa: BLE001 - completion must never fail loudly
+            return []
+
+    return complete
+
+
+def _find(kb: Any, kind: str, name: str, what: str) -> Any:
+    import difflib
+
+    if kind == "drugs":
+        found = kb.find_drug(name)
+        pool = kb.drug_names()
+    else:
+        found = getattr(kb, kind).get(name.strip().lower())
+        pool = sorted(getattr(kb, kind))
+    if found is None:
+        close = difflib.get_close_matches(name.strip().lower(), pool, n=3, cutoff=0.5)
+        tip = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise UsageError(f"unknown {what} {name!r}{tip}", hint=f"'lmsrx {'drugs' if kind == 'drugs' else 'trials'}' lists them")
+    return found
+
+
+# ------------------------------------------------------------------ drug, drugs, dose
+@app.command("drug")
+def drug_cmd(
+    name: str = typer.Argument(..., help="Generic name, brand or alias (case-insensitive): doxil, pld, yondelis...",
+                               autocompletion=_complete("drugs")),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+) -> None:
+    """Names, status, doses, limits, toxicities, supportive care and evidence of one drug.
+
+    Examples:
+
+      lmsrx drug ifosfamide
+
+      lmsrx drug doxil --format json
+    """
+    from lmsrx import views
+
+    kb = load_kb()
+    emit(views.drug(kb, _find(kb, "drugs", name, "drug")), fmt, color)
+
+
+@app.command("drugs")
+def drugs_cmd(
+    drug_class: Optional[str] = typer.Option(None, "--class", help="Only this class, e.g. anthracycline."),
+    status: Optional[str] = typer.Option(None, "--status", help="Only this status in LMS: approved, approved-sts, tumour-agnostic, off-label, withdrawn, not-recommended."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP + " Piped with no --format: one id per line."),
+    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+) -> None:
+    """List the drugs (one id per line when piped)."""
+    from lmsrx import views
+    from lmsrx.patient import drug_classes
+    from lmsrx.views import LMS_STATUS
+
+    kb = load_kb()
+    if drug_class is not None:
+        _check_choice(drug_class, tuple(sorted(drug_classes(kb))), "--class")
+    if status is not None:
+        _check_choice(status, tuple(LMS_STATUS), "--status")
+    items = [d for d in kb.drugs.values() if (drug_class is None or d.drug_class == drug_class)
+             and (status is None or d.lms_status == status)]
+    emit(views.drugs(kb, items), fmt, color)
+
+
+@app.command("dose")
+def dose_cmd(
+    drug: str = typer.Argument(..., help="Drug name, brand or alias.", autocompletion=_complete("drugs")),
+    bsa: Optional[float] = typer.Option(None, "--bsa", metavar="M2", help="Body surface area in m2 (0.3-3.5)."),
+    height: Optional[float] = typer.Option(None, "--height", metavar="CM", help="Height in cm (30-250), with --weight."),
+    weight: Optional[float] = typer.Option(None, "--weight", metavar="KG", help="Weight in kg (1-350); also used for mg/kg doses."),
+    formula: Optional[str] = typer.Option(None, "--formula", help="BSA formula: mosteller (default) or dubois."),
+    planned: Optional[str] = typer.Option(None, "--planned", metavar="QTY", help="The planned dose with its unit: '14 g/m2', '25 g', '1620 mg', '15 mg/kg', '800 mg'."),
+    over: Optional[float] = typer.Option(None, "--over", metavar="MINUTES", help="Infusion time in minutes: gives the rate (mg/m2/min)."),
+    cumulative: Optional[str] = typer.Option(None, "--cumulative", metavar="QTY", help="Prior lifetime exposure (anthracyclines), e.g. '300 mg/m2'."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+) -> None:
+    """Check a planned dose against every limit on record. Exit 3 if it exceeds a hard limit.
+
+    Examples:
+
+      lmsrx dose ifosfamide --bsa 1.8 --planned "14 g/m2"
+
+      lmsrx dose gemcitabine --height 170 --weight 70 --planned "900 mg/m2" --over 90
+
+      lmsrx dose doxorubicin --bsa 1.9 --planned "75 mg/m2" --cumulative "450 mg/m2"
+
+    Exit codes: 0 ok or warning, 2 usage error, 3 a hard limit exceeded.
+    """
+    from lmsrx import dosing, views
+
+    kb = load_kb()
+    d = _find(kb, "drugs", drug, "drug")
+    body = dosing.body_surface_area(bsa, height, weight, formula)
+    result = dosing.check(d, body, weight, planned, over, cumulative)
+    emit(views.dose(kb, result), fmt, color)
+    raise typer.Exit(int(ExitCode.DOSE_LIMIT_EXCEEDED if result.verdict == "exceeds" else ExitCode.OK))
+
+
+# ------------------------------------------------------------------ evidence: trial, trials, search, cite
+@app.command("trial")
+def trial_cmd(
+    trial_id: str = typer.Argument(..., metavar="ID", help="Evidence id, e.g. palette.", autocompletion=_complete("evidence")),
+    plot: bool = typer.Option(False, "--plot", help="Draw the arms' median PFS/OS as bars."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+) -> None:
+    """A trial card: design, N, arms, end points with figures and CIs, the source beside the publication, citations.
+
+    Examples:
+
+      lmsrx trial trabectedin-vs-dacarbazine --plot
+
+      lmsrx trial palette --format json
+    """
+    from lmsrx import views
+
+    kb = load_kb()
+    ev = _find(kb, "evidence", trial_id, "trial")
+    emit(views.trial(kb, ev, plot, _terminal(color).width), fmt, color)
+
+
+@app.command("trials")
+def trials_cmd(
+    drug: Optional[str] = typer.Option(None, "--drug", help="Only evidence about this drug.", autocompletion=_complete("drugs")),
+    setting: Optional[str] = typer.Option(None, "--setting", help="adjuvant, neoadjuvant or metastatic."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP + " Piped with no --format: one id per line."),
+    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+) -> None:
+    """List the evidence records (trials, analyses, guideline and review statements)."""
+    from lmsrx import views
+    from lmsrx.patient import SETTINGS
+
+    kb = load_kb()
+    _check_choice(setting, SETTINGS, "--setting")
+    drug_id = _find(kb, "drugs", drug, "drug").id if drug else None
+    items = [e for e in kb.evidence.values() if (drug_id is None or drug_id in e.drugs) and (setting is None or setting in e.settings)]
+    emit(views.trials(kb, items), fmt, color)
+
+
+@app.command("search")
+def search_cmd(
+    text: List[str] = typer.Argument(..., help="Words to find (every word must match; prefixes count)."),
+    limit: int = typer.Option(20, "--limit", min=1, max=200, help="At most this many results."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+) -> None:
+    """Ranked full-text search over drugs, regimens and evidence.
+
+    Example: lmsrx search hepatotoxicity
+    """
+    from lmsrx import search, views
+
+    query = " ".join(text)
+    if len(query) > 500:
+        raise UsageError("search text is limited to 500 characters")
+    kb = load_kb()
+    emit(views.search(search.search(kb, query, limit), query), fmt, color)
+
+
+@app.command("cite")
+def cite_cmd(
+    ref_id: str = typer.Argument(..., metavar="ID", help="A reference id, or a drug, regimen or evidence id (cites its references).",
+                                 autocompletion=_complete("references")),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, bibtex, ris or csl-json."),
+) -> None:
+    """A reference ready for a tumour-board document or a reference manager.
+
+    Examples:
+
+      lmsrx cite demetri-2016-trabectedin --format bibtex
+
+      lmsrx cite palette --format ris
+    """
+    from lmsrx import cite
+    from lmsrx.render import dumps
+
+    _check_choice(fmt, cite.CITE_FORMATS, "--format")
+    kb = load_kb()
+    key = ref_id.strip().lower()
+    if key in kb.references:
+        refs = [key]
+    else:
+        record = kb.evidence.get(key) or kb.regimens.get(key) or kb.find_drug(key)
+        if record is None:
+            _find(kb, "references", key, "reference")
+        refs = list(record.cite)
+    chosen = [kb.references[r] for r in refs]
+    if fmt == "csl-json":
+        sys.stdout.write(dumps([cite.csl(r) for r in chosen], indent=2) + "\n")
+    else:
+        render_one = {"text": cite.full_text, "bibtex": cite.bibtex, "ris": cite.ris}[fmt]
+        sys.stdout.write("\n\n".join(render_one(r) for r in chosen) + "\n")
 
 
 # ------------------------------------------------------------------ entry point and exit codes

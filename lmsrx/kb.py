@@ -7,17 +7,16 @@ in every file is collected and raised together as one :class:`KnowledgeError`.
 from __future__ import annotations
 
 import hashlib
-import importlib.resources
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lmsrx import model, schema
 from lmsrx.errors import KnowledgeError, Problem, UsageError
+from lmsrx.files import BUILTIN_PREFIX, builtin_files
 from lmsrx.yamlsafe import MAX_BYTES, LDict, load_yaml
 
 TOP_KEYS = ("knowledge", *model.KINDS)
-BUILTIN_PREFIX = "knowledge/"
 MAX_FILES = 500
 
 
@@ -48,15 +47,6 @@ class KnowledgeBase:
 
     def counts(self) -> dict[str, int]:
         return {kind: len(getattr(self, kind)) for kind in model.KINDS}
-
-
-def builtin_files() -> list[tuple[str, Any]]:
-    """(display name, readable path) of the shipped YAML files, ``kb.yaml`` first."""
-    base: Any = importlib.resources.files("lmsrx") / "_knowledge"
-    if not base.is_dir():  # running from a source checkout or an editable install
-        base = Path(__file__).resolve().parent.parent / "knowledge"
-    items = sorted((p for p in base.iterdir() if p.name.endswith(".yaml")), key=lambda p: (p.name != "kb.yaml", p.name))
-    return [(BUILTIN_PREFIX + p.name, p) for p in items]
 
 
 def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
@@ -190,11 +180,3 @@ def _integrity(built: dict[str, dict[str, Any]], entries: dict[tuple[str, str], 
                 (path, line), _ = entries[("drugs", rid)]
                 problems.append(Problem(path, line, f"drugs.{rid}: the name {name!r} is already used by drug {other!r}"))
 
-
-def builtin_version() -> str:
-    """The built-in base's version, read from kb.yaml alone (cheap: for ``--version``)."""
-    name, path = builtin_files()[0]
-    value, problems = load_yaml(path.read_bytes(), name)
-    if problems or not isinstance(value, LDict) or not isinstance(value.get("knowledge"), LDict):
-        return "unreadable"
-    return str(value["knowledge"].get("version", "unknown"))

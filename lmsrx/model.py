@@ -115,6 +115,8 @@ class Dose:
     amount: Quantity | None = None
     per_cycle: Quantity | None = None
     low: Quantity | None = None
+    rate: Quantity | None = None
+    duration: Quantity | None = None
     regimen: RegimenRef | None = None
     standard: bool = False
     seen_at: str | None = None

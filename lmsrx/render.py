@@ -54,10 +54,14 @@ class View:
     lines: list[str] = field(default_factory=list)
     items: list[Any] | None = None
     footer: list[str] = field(default_factory=list)
+    plain: list[str] | None = None  # one line each when piped with no --format (e.g. ids)
 
 
-def default_format(terminal: Terminal) -> str:
-    return "table" if terminal.is_tty else "tsv"
+def default_format(terminal: Terminal, view: View | None = None) -> str:
+    """table on a terminal; piped, a plain list where the view has one (``lmsrx drugs``), else tsv."""
+    if terminal.is_tty:
+        return "table"
+    return "plain" if view is not None and view.plain is not None else "tsv"
 
 
 def color_wanted(choice: str, is_tty: bool) -> bool:
@@ -79,6 +83,8 @@ def render(view: View, fmt: str, terminal: Terminal, out: TextIO) -> None:
         out.write(_delimited(view.rows, fmt))
     elif fmt == "markdown":
         out.write(_markdown(view))
+    elif fmt == "plain":
+        out.write("".join(clean(line) + "\n" for line in view.plain or []))
     else:
         _table(view, terminal, out)
 

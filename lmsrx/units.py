@@ -28,7 +28,7 @@ _HINTS = {
     "µg": "mcg", "μg": "mcg", "ug": "mcg", "gm": "g", "gm/m2": "g/m2", "mg/m²": "mg/m2",
     "g/m²": "g/m2", "gm/m^2": "g/m2", "g/m^2": "g/m2", "mg/m^2": "mg/m2", "mg/m2/day": None,
 }
-_QTY = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([A-Za-zµμ²^/0-9]+)\s*")
+_QTY = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([A-Za-zµμ][A-Za-zµμ²^/0-9]*)\s*")
 
 MAX_VALUE = 1_000_000.0
 

@@ -226,3 +226,240 @@ def _strength(a: Any) -> str:
     from lmsrx.eligibility import STRENGTH_LABELS
 
     return STRENGTH_LABELS[a.strength]
+
+
+# ------------------------------------------------------------------ drug and drugs
+def to_json(obj: Any) -> Any:
+    """A record as plain JSON: quantities as '12 g/m2' text, tuples as lists."""
+    import dataclasses
+
+    from lmsrx.units import Quantity
+
+    if isinstance(obj, Quantity):
+        return str(obj)
+    if dataclasses.is_dataclass(obj):
+        return {f.metadata.get("key", f.name): to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name != "replace"}
+    if isinstance(obj, (list, tuple)):
+        return [to_json(x) for x in obj]
+    return obj
+
+
+def _cited(kb: Any, ids: tuple) -> str:
+    return ", ".join(ids)
+
+
+def _references(kb: Any, ids: set[str]) -> dict[str, str]:
+    from lmsrx import cite
+
+    return {i: cite.short(kb.references[i]) for i in sorted(ids)}
+
+
+def _all_cites(obj: Any) -> set[str]:
+    import dataclasses
+
+    out: set[str] = set()
+    if isinstance(obj, (list, tuple)):
+        for x in obj:
+            out |= _all_cites(x)
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            v = getattr(obj, f.name)
+            out |= set(v) if f.name == "cite" else _all_cites(v)
+    return out
+
+
+def drug(kb: Any, d: Any) -> View:
+    regimens = [r for r in kb.regimens.values() if d.id in r.drugs]
+    evidence = [e for e in kb.evidence.values() if d.id in e.drugs]
+    data = to_json(d)
+    data["status_in_lms"] = LMS_STATUS[d.lms_status]
+    data["regimens"] = [{"id": r.id, "name": r.name, "recommendation": r.recommendation} for r in regimens]
+    data["evidence"] = [{"id": e.id, "title": e.title} for e in evidence]
+    data["references"] = _references(kb, _all_cites(d))
+    names = ", ".join(d.brands) if d.brands else ""
+    lines = [f"Status in LMS: {LMS_STATUS[d.lms_status]}"]
+    lines += [f"Brands: {names}"] if names else []
+    lines += [f"Also known as: {', '.join(d.aliases)}"] if d.aliases else []
+    lines += [f"Class: {d.drug_class}"] if d.drug_class else []
+    lines += [f"Route: {', '.join(x.upper() for x in d.route)}"] if d.route else []
+    lines += [f"Mechanism: {d.mechanism}"] if d.mechanism else []
+    lines += [d.summary, f"Sources: {_cited(kb, d.cite)}"]
+    dose_rows = []
+    for x in d.doses:
+        q = x.per_cycle if d.planned_basis == "per-cycle" and x.per_cycle else x.amount
+        amount = (f"{x.low}-{q}".replace(f" {q.unit}-", "-") if x.low and q else str(q) if q else "-")
+        dose_rows.append([x.context + (" (standard)" if x.standard else ""), amount, x.schedule, x.status, _cited(kb, x.cite)])
+    sections = [
+        Section("Status and approvals", ["Status", "Region", "What", "Date", "Source says", "Sources"],
+                [[a.status, a.region, a.what + (f" ({a.note})" if a.note else ""), a.date or "-", a.source_says or "-", _cited(kb, a.cite)]
+                 for a in d.approvals], note=None if d.approvals else "No approval on record."),
+        Section(f"Doses ({d.planned_basis.replace('-', ' ')})", ["Context", "Dose", "Schedule", "Status", "Sources"], dose_rows,
+                note=None if d.doses else "No dose on record."),
+        Section("Limits", ["Scope", "Severity", "Maximum", "Applies", "Why", "Sources"],
+                [[x.scope, x.severity, str(x.max), x.when or "always", x.basis, _cited(kb, x.cite)] for x in d.limits],
+                note=None if d.limits else "No limit on record."),
+        Section("Toxicities", ["Toxicity", "Detail", "Sources"],
+                [[t.name + (" (boxed warning)" if t.boxed else ""), t.detail or "-", _cited(kb, t.cite)] for t in d.toxicities]),
+        Section("Supportive care", ["Care", "Sources"], [[n.text, _cited(kb, n.cite)] for n in d.supportive_care]),
+        Section("Notes", ["Note", "Sources"], [[n.text, _cited(kb, n.cite)] for n in d.notes]),
+        Section("Source and checked record differ", ["Topic", "Source says", "Checked record says", "Sources"],
+                [[x.topic, x.source_says, x.record_says, _cited(kb, x.cite)] for x in d.discrepancies]),
+        Section("Regimens", ["Regimen", "Name", "Recommendation"], [[r.id, r.name, r.recommendation] for r in regimens]),
+        Section("Evidence", ["Evidence", "Title"], [[e.id, e.title] for e in evidence]),
+        Section("References", ["Id", "Citation"], [[k, v] for k, v in data["references"].items()]),
+    ]
+    sections = [s for s in sections if s.rows or s.note]
+    rows = [{"section": "dose", "context": x.context, "value": x.schedule, "status": x.status, "cite": list(x.cite)} for x in d.doses]
+    rows += [{"section": f"limit:{x.severity}", "context": f"{x.scope}" + (f" ({x.when})" if x.when else ""), "value": str(x.max),
+              "status": x.status, "cite": list(x.cite)} for x in d.limits]
+    rows += [{"section": "toxicity", "context": t.name, "value": t.detail or "", "status": "boxed" if t.boxed else "", "cite": list(t.cite)}
+             for t in d.toxicities]
+    rows += [{"section": "approval", "context": f"{a.status} {a.region}", "value": a.what, "status": a.date or "", "cite": list(a.cite)}
+             for a in d.approvals]
+    return View(title=f"{d.name} [{d.id}]", data=data, rows=rows, lines=lines, sections=sections,
+                footer=["Decision support only: check doses against the current label and local protocols."])
+
+
+def drugs(kb: Any, items: list) -> View:
+    data = [{"id": d.id, "name": d.name, "class": d.drug_class, "status": d.lms_status, "brands": list(d.brands)} for d in items]
+    return View(title=f"{len(items)} drugs", data=data, rows=data,
+                sections=[Section("Drugs", ["Id", "Name", "Class", "Status in LMS", "Brands"],
+                                  [[d.id, d.name, d.drug_class or "-", LMS_STATUS[d.lms_status], ", ".join(d.brands) or "-"] for d in items])],
+                plain=[d.id for d in items])
+
+
+# ------------------------------------------------------------------ dose
+def dose(kb: Any, r: Any) -> View:
+    d = r.drug
+    data: dict[str, Any] = {
+        "drug": d.id,
+        "inputs": r.inputs(),
+        "planned_basis": d.planned_basis,
+        "bsa": r.bsa.as_dict() if r.bsa else None,
+        "standard": r.standard,
+        "planned": {k: str(v) for k, v in r.shown().items()},
+        "planned_values": {k: round(v.value, 4) for k, v in r.forms.items()},
+        "rate": r.rate,
+        "cumulative": r.cumulative,
+        "checks": [{"rule": c.rule, "severity": c.severity, "result": c.result, "value": c.value, "limit": c.limit,
+                    "basis": c.basis, "cite": list(c.cite)} for c in r.checks],
+        "notes": r.notes,
+        "verdict": r.verdict,
+    }
+    lines = []
+    if r.bsa:
+        how = "given" if r.bsa.formula == "given" else f"{r.bsa.formula}, height {fmt_num(r.bsa.height_cm)} cm, weight {fmt_num(r.bsa.weight_kg)} kg"
+        lines.append(f"BSA: {fmt_num(r.bsa.value)} m2 ({how})")
+    if r.standard:
+        s = r.standard
+        lines.append(f"Standard dose ({s['context']}): {s['schedule']}" + (f" = {s['for_patient']} for this patient" if s.get("for_patient") else ""))
+    if r.planned:
+        lines.append(f"Planned ({d.planned_basis.replace('-', ' ')}): {r.planned} = " + ", ".join(str(v) for v in r.shown().values()))
+    if r.rate:
+        lines.append(f"Infusion: over {fmt_num(r.rate['minutes'])} min = {fmt_num(r.rate['mg_per_m2_per_min'])} mg/m2/min"
+                     if r.rate.get("mg_per_m2_per_min") is not None else f"Infusion over {fmt_num(r.rate['minutes'])} min")
+    if r.cumulative and r.cumulative.get("total_mg_per_m2") is not None:
+        lines.append(f"Cumulative: prior {fmt_num(r.cumulative['prior_mg_per_m2'])} mg/m2 + this dose = "
+                     f"{fmt_num(r.cumulative['total_mg_per_m2'])} mg/m2")
+    lines += [f"Note: {n}" for n in r.notes]
+    verdict = {"ok": "OK: within every limit on record", "warning": "WARNING: see the checks below",
+               "exceeds": "EXCEEDS A HARD LIMIT: do not give as planned", "not checked": "no planned dose given (--planned)"}[r.verdict]
+    return View(
+        title=f"{d.name} dose check: {verdict}", data=data,
+        rows=[{"drug": d.id, **{k: v for k, v in c.items() if k != "cite"}, "verdict": r.verdict} for c in data["checks"]]
+        or [{"drug": d.id, "rule": None, "severity": None, "result": None, "value": None, "limit": None, "basis": None, "verdict": r.verdict}],
+        lines=lines,
+        sections=[Section("Checks", ["Result", "Rule", "Value", "Limit", "Why", "Sources"],
+                          [[c.result.upper(), c.rule, c.value, c.limit, c.basis, ", ".join(c.cite) or "-"] for c in r.checks])]
+        if r.checks else [],
+        footer=["Decision support only: the prescriber and pharmacist check every order."],
+    )
+
+
+def fmt_num(x: Any) -> str:
+    from lmsrx.units import fmt
+
+    return fmt(float(x)) if x is not None else "-"
+
+
+# ------------------------------------------------------------------ trials, search, cite
+def _arm_figures(ev: Any) -> list[tuple[str, str, list[tuple[str, float]]]]:
+    """(end point, origin, [(arm, months)]) for median PFS/OS figures with one value per arm."""
+    out = []
+    for ep in ev.endpoints:
+        name = ep.name.lower()
+        if ep.unit == "months" and "median" in name and ("survival" in name) and ev.arms and len(ep.values) == len(ev.arms):
+            out.append((ep.name, ep.origin, list(zip(ev.arms, ep.values))))
+    return out
+
+
+def plot_lines(ev: Any, width: int) -> list[str]:
+    """Bars of the arms' median PFS/OS, side by side, in plain characters."""
+    figures = _arm_figures(ev)
+    if not figures:
+        return ["(no median survival figures per arm to plot)"]
+    import re
+
+    top = max(v for _, _, pairs in figures for _, v in pairs) or 1
+    figures = [(n, o, [(re.split(r"\s\d", a)[0] or a, v) for a, v in pairs]) for n, o, pairs in figures]
+    label_w = min(32, max(len(a) for _, _, pairs in figures for a, _ in pairs))
+    bar_w = max(10, width - label_w - 16)
+    out = []
+    for name, origin, pairs in figures:
+        out.append(f"{name} [{origin}]")
+        for arm, v in pairs:
+            n = max(1, round(v / top * bar_w))
+            label = arm if len(arm) <= label_w else arm[:label_w - 1] + "~"
+            out.append(f"  {label:<{label_w}} {'#' * n} {fmt_num(v)} mo")
+    return out
+
+
+def trial(kb: Any, ev: Any, plot: bool = False, width: int = 80) -> View:
+    from lmsrx import cite
+
+    refs = _references(kb, _all_cites(ev))
+    data = to_json(ev)
+    data["references"] = {i: cite.full_text(kb.references[i]) for i in sorted(refs)}
+    lines = [f"Design: {design_text(ev.design)}" + (f" ({ev.design.n_note})" if ev.design.n_note else ""),
+             f"Settings: {', '.join(ev.settings)}"]
+    lines += [f"Population: {ev.population}"] if ev.population else []
+    lines += [f"Arms: {' | '.join(ev.arms)}"] if ev.arms else []
+    lines += [ev.summary]
+    lines += [f"Conclusion: {ev.conclusion}"] if ev.conclusion else []
+    if ev.newer_than_source:
+        lines.append("Newer than the primary source (2020).")
+    sections = [
+        Section("End points", ["End point", "Figures", "Origin", "Sources"],
+                [[ep.name + (f" ({ep.note})" if ep.note else ""), endpoint_text(ep).split(" [")[0][len(ep.name):].strip() or "-",
+                  ep.origin, ", ".join(ep.cite)] for ep in ev.endpoints]),
+        Section("Findings", ["Finding"], [[f] for f in ev.findings]),
+        Section("Source and checked record differ", ["Topic", "Source says", "Checked record says"],
+                [[x.topic, x.source_says, x.record_says] for x in ev.discrepancies]),
+        Section("References", ["Id", "Citation"], [[k, data["references"][k]] for k in sorted(refs)]),
+    ]
+    if ev.related:
+        sections.append(Section("Related", ["Evidence", "Title"], [[r, kb.evidence[r].title] for r in ev.related]))
+    if plot:
+        sections.insert(0, Section("Median survival by arm (--plot)", ["Plot"], [["\n".join(plot_lines(ev, width - 4))]]))
+    rows = [{"evidence": ev.id, "endpoint": ep.name, "origin": ep.origin, "values": list(ep.values), "unit": ep.unit,
+             "timepoint": ep.timepoint, "effect": ep.effect.measure if ep.effect else None,
+             "effect_value": ep.effect.value if ep.effect else None, "ci": list(ep.effect.ci) if ep.effect else [],
+             "p": ep.p, "cite": list(ep.cite)} for ep in ev.endpoints]
+    return View(title=f"{ev.title} [{ev.id}]", data=data, rows=rows or [{"evidence": ev.id, "endpoint": None}],
+                lines=lines, sections=[s for s in sections if s.rows])
+
+
+def trials(kb: Any, items: list) -> View:
+    data = [{"id": e.id, "title": e.title, "design": design_text(e.design), "settings": list(e.settings), "drugs": list(e.drugs)}
+            for e in items]
+    return View(title=f"{len(items)} evidence records", data=data, rows=data,
+                sections=[Section("Evidence", ["Id", "Title", "Design", "Drugs"],
+                                  [[e["id"], e["title"], e["design"], ", ".join(e["drugs"]) or "-"] for e in data])],
+                plain=[e.id for e in items])
+
+
+def search(hits: list, query: str) -> View:
+    data = [{"kind": h.kind, "id": h.id, "title": h.title, "score": h.score, "snippet": h.snippet} for h in hits]
+    return View(title=f"{len(hits)} results for {query!r}", data=data, rows=data,
+                sections=[Section("Results", ["Kind", "Id", "Title", "Score"], [[h.kind, h.id, h.title, str(h.score)] for h in hits])],
+                plain=[f"{h.kind}\t{h.id}" for h in hits])

@@ -23,3 +23,10 @@ def test_every_command_is_in_the_readme(run):
 
 def test_changelog_has_unreleased():
     assert "## [Unreleased]" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_histology_help_matches_the_patient_vocabulary():
+    from lmsrx.cli import HISTOLOGY_HELP
+    from lmsrx.patient import SITE_HELP
+
+    assert HISTOLOGY_HELP == "Site of the primary: " + "; ".join(f"{k} = {v}" for k, v in SITE_HELP.items()) + "."

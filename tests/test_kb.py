@@ -259,7 +259,7 @@ def test_hormonal_and_biomarker_figures(kb):
 def test_first_line_figures(kb):
     assert kb.evidence["anthracycline-first-line"].endpoints[0].values == (12, 24)
     gem = kb.drugs["gemcitabine"]
-    assert any(str(l.max) == "10 mg/m2/min" for l in gem.limits)
+    assert any(d.rate and str(d.rate) == "10 mg/m2/min" and str(d.amount) == "900 mg/m2" for d in gem.doses)
     assert any(str(l.max) == "60 min" for l in gem.limits)
     assert kb.evidence["high-dose-ifosfamide-stem-cell"].conclusion.startswith("No overall survival benefit")
     dtic = {e.name: e.values for e in kb.evidence["doxorubicin-dacarbazine"].endpoints}

@@ -1,0 +1,81 @@
+"""Ranked full-text search over drugs, regimens and evidence. Pure."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-/.][a-z0-9]+)*")
+WEIGHTS = {"id": 4.0, "name": 4.0, "title": 4.0, "brands": 4.0, "aliases": 4.0, "summary": 1.5}
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    id: str
+    title: str
+    score: float
+    snippet: str
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _texts(obj: Any) -> list[str]:
+    """Every string inside a record (nested records and lists included)."""
+    out: list[str] = []
+    if isinstance(obj, str):
+        out.append(obj)
+    elif isinstance(obj, (list, tuple)):
+        for x in obj:
+            out += _texts(x)
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            if f.name != "cite":
+                out += _texts(getattr(obj, f.name))
+    elif obj is not None and not isinstance(obj, (bool, int, float)):
+        out.append(str(obj))
+    return out
+
+
+def search(kb: Any, query: str, limit: int = 20) -> list[Hit]:
+    terms = words(query)
+    if not terms:
+        return []
+    hits = []
+    for kind in ("drugs", "regimens", "evidence"):
+        for rid, rec in getattr(kb, kind).items():
+            fields = {"id": rid, "name": getattr(rec, "name", "") or "", "title": getattr(rec, "title", "") or "",
+                      "brands": " ".join(getattr(rec, "brands", ()) or ()), "aliases": " ".join(getattr(rec, "aliases", ()) or ()),
+                      "summary": rec.summary}
+            body = " ".join(_texts(rec))
+            score = 0.0
+            for term in terms:
+                found = False
+                for name, text in fields.items():
+                    n = sum(1 for w in words(text) if w.startswith(term))
+                    if n:
+                        score += WEIGHTS[name] * n
+                        found = True
+                n = sum(1 for w in words(body) if w.startswith(term))
+                if n:
+                    score += 0.5 * n
+                    found = True
+                if not found:
+                    score = 0.0
+                    break
+            if score > 0:
+                title = getattr(rec, "title", None) or getattr(rec, "name", rid)
+                hits.append(Hit(kind[:-1] if kind != "evidence" else "evidence", rid, title, round(score, 2), _snippet(body, terms)))
+    hits.sort(key=lambda h: (-h.score, h.kind, h.id))
+    return hits[:limit]
+
+
+def _snippet(text: str, terms: list[str], width: int = 110) -> str:
+    low = text.lower()
+    pos = min((p for t in terms if (p := low.find(t)) >= 0), default=0)
+    start = max(0, pos - 30)
+    snip = text[start:start + width].replace("\n", " ")
+    return ("..." if start else "") + snip + ("..." if start + width < len(text) else "")
