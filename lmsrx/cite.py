@@ -15,23 +15,35 @@ def short(ref: Any) -> str:
         parts.append(ref.title if len(ref.title) <= 90 else ref.title[:87].rstrip() + "...")
     if not parts:
         parts.append(f"{ref.topic or ref.id} (full citation not seen)")
-    where = " ".join(x for x in (ref.journal or ref.publisher, _year_vol(ref)) if x)
-    if where:
-        parts.append(where)
-    ids = []
-    if ref.pmid:
-        ids.append(f"PMID {ref.pmid}")
-    if ref.doi:
-        ids.append(f"doi:{ref.doi}")
-    if ref.date:
-        ids.append(("updated " if ref.kind == "review" else "") + ref.date)
-    if ref.seen_at and not (ref.pmid or ref.doi):
-        ids.append(f"seen at {ref.seen_at}")
+    if _where(ref):
+        parts.append(_where(ref))
+    ids = _identifiers(ref, full=False)
     if ids:
         parts.append(", ".join(ids))
     if ref.verified != "yes":
         parts.append(f"[verified: {ref.verified}]")
     return ". ".join(p.rstrip(".") for p in parts if p) or ref.id
+
+
+def _where(ref: Any) -> str:
+    return " ".join(x for x in (ref.journal or ref.publisher, _year_vol(ref)) if x)
+
+
+def _identifiers(ref: Any, full: bool) -> list[str]:
+    """PMID, DOI, trial numbers, date and where seen: compact for answers, spelled out for documents."""
+    ids = []
+    if ref.pmid:
+        ids.append(f"PMID: {ref.pmid}" if full else f"PMID {ref.pmid}")
+    if ref.doi:
+        ids.append(f"doi: {ref.doi}" if full else f"doi:{ref.doi}")
+    if full and ref.nct:
+        ids.append(", ".join(ref.nct))
+    if ref.date:
+        review = ref.kind == "review"
+        ids.append((("Updated " if review else "Dated ") if full else ("updated " if review else "")) + ref.date)
+    if ref.seen_at and (full or not (ref.pmid or ref.doi)):
+        ids.append(("Seen at: " if full else "seen at ") + ref.seen_at)
+    return ids
 
 
 def _year_vol(ref: Any) -> str:
@@ -73,21 +85,9 @@ def full_text(ref: Any) -> str:
         bits.append(", ".join(ref.authors).rstrip("."))
     if ref.title:
         bits.append(ref.title.rstrip("."))
-    src = " ".join(x for x in (ref.journal or ref.publisher, _year_vol(ref)) if x)
-    if src:
-        bits.append(src)
-    tail = []
-    if ref.pmid:
-        tail.append(f"PMID: {ref.pmid}")
-    if ref.doi:
-        tail.append(f"doi: {ref.doi}")
-    if ref.nct:
-        tail.append(", ".join(ref.nct))
-    if ref.date:
-        tail.append(("Updated " if ref.kind == "review" else "Dated ") + ref.date)
-    if ref.seen_at:
-        tail.append(f"Seen at: {ref.seen_at}")
-    bits += tail
+    if _where(ref):
+        bits.append(_where(ref))
+    bits += _identifiers(ref, full=True)
     text = ". ".join(bits) + "."
     if ref.verified != "yes":
         text += f" [Record verified: {ref.verified}; fields not seen are left out.]"

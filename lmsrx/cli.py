@@ -210,42 +210,26 @@ def _read_input(name: str) -> str:
 
 
 def _batch(name: str, fmt: Optional[str], explain: bool) -> int:
-    from lmsrx import eligibility, patient as patient_mod, views
+    from lmsrx import batch
     from lmsrx.render import dumps, write_rows
 
     fmt = fmt or "ndjson"
     if fmt not in ("ndjson", "json", "csv", "tsv"):
         raise UsageError("--batch writes ndjson (default), csv or tsv")
     kb = load_kb()
-    worst = 0
-    header = True
     try:
         handle = sys.stdin if name == "-" else open(name, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    worst, header = 0, True
     with handle:
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            pid = None
-            try:
-                raw = patient_mod.loads_json(text, f"line {number}")
-                pid = raw.get("id") if isinstance(raw, dict) else None
-                person = patient_mod.from_mapping(raw, kb)
-                data = views.options_data(kb, eligibility.assess(kb, person), explain)
-                code = int(ExitCode.OK if data["candidates"] else ExitCode.NOTHING_ELIGIBLE)
-                rows = views.options_rows(data, patient_column=True)
-            except LmsrxError as exc:
-                code = int(exc.exit_code)
-                data = {"line": number, "id": pid, "error": {"exit_code": code, "message": exc.message}}
-                rows = [{"patient": pid, "status": "error", "id": None, "name": None, "drugs": [], "strength": None,
-                         "needs": [], "reasons": [f"line {number}: {exc.message}"], "why": [], "cautions": [], "evidence": []}]
-            worst = max(worst, code)
+        for result in batch.evaluate(kb, handle, explain):
+            worst = max(worst, result.exit_code)
             if fmt in ("csv", "tsv"):
-                write_rows(rows, fmt, sys.stdout, header)
+                write_rows(result.rows, fmt, sys.stdout, header)
                 header = False
             else:
-                sys.stdout.write(dumps(data) + "\n")
+                sys.stdout.write(dumps(result.data) + "\n")
     return worst
 
 
@@ -260,22 +244,6 @@ def _complete(kind: str):
             return []
 
     return complete
-
-
-def _find(kb: Any, kind: str, name: str, what: str) -> Any:
-    import difflib
-
-    if kind == "drugs":
-        found = kb.find_drug(name)
-        pool = kb.drug_names()
-    else:
-        found = getattr(kb, kind).get(name.strip().lower())
-        pool = sorted(getattr(kb, kind))
-    if found is None:
-        close = difflib.get_close_matches(name.strip().lower(), pool, n=3, cutoff=0.5)
-        tip = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise UsageError(f"unknown {what} {name!r}{tip}", hint=f"'lmsrx {'drugs' if kind == 'drugs' else 'trials'}' lists them")
-    return found
 
 
 # ------------------------------------------------------------------ drug, drugs, dose
@@ -297,7 +265,7 @@ def drug_cmd(
     from lmsrx import views
 
     kb = load_kb()
-    emit(views.drug(kb, _find(kb, "drugs", name, "drug")), fmt, color)
+    emit(views.drug(kb, kb.lookup("drugs", name, "drug")), fmt, color)
 
 
 @app.command("drugs")
@@ -350,7 +318,7 @@ def dose_cmd(
     from lmsrx import dosing, views
 
     kb = load_kb()
-    d = _find(kb, "drugs", drug, "drug")
+    d = kb.lookup("drugs", drug, "drug")
     body = dosing.body_surface_area(bsa, height, weight, formula)
     result = dosing.check(d, body, weight, planned, over, cumulative)
     emit(views.dose(kb, result), fmt, color)
@@ -376,7 +344,7 @@ def trial_cmd(
     from lmsrx import views
 
     kb = load_kb()
-    ev = _find(kb, "evidence", trial_id, "trial")
+    ev = kb.lookup("evidence", trial_id, "trial")
     emit(views.trial(kb, ev, plot, _terminal(color).width), fmt, color)
 
 
@@ -393,7 +361,7 @@ def trials_cmd(
 
     kb = load_kb()
     _check_choice(setting, SETTINGS, "--setting")
-    drug_id = _find(kb, "drugs", drug, "drug").id if drug else None
+    drug_id = kb.lookup("drugs", drug, "drug").id if drug else None
     items = [e for e in kb.evidence.values() if (drug_id is None or drug_id in e.drugs) and (setting is None or setting in e.settings)]
     emit(views.trials(kb, items), fmt, color)
 
@@ -443,7 +411,7 @@ def cite_cmd(
     else:
         record = kb.evidence.get(key) or kb.regimens.get(key) or kb.find_drug(key)
         if record is None:
-            _find(kb, "references", key, "reference")
+            kb.lookup("references", key, "reference")
         refs = list(record.cite)
     chosen = [kb.references[r] for r in refs]
     if fmt == "csl-json":

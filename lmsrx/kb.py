@@ -42,6 +42,20 @@ class KnowledgeBase:
         drug_id = self._names.get(name.strip().casefold())
         return self.drugs[drug_id] if drug_id else None
 
+    def lookup(self, kind: str, name: str, what: str) -> Any:
+        """A record by id (drugs: also by name, brand or alias); unknown names suggest the closest."""
+        import difflib
+
+        if kind == "drugs":
+            found, pool = self.find_drug(name), self.drug_names()
+        else:
+            found, pool = getattr(self, kind).get(name.strip().lower()), sorted(getattr(self, kind))
+        if found is None:
+            close = difflib.get_close_matches(name.strip().lower(), pool, n=3, cutoff=0.5)
+            tip = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise UsageError(f"unknown {what} {name!r}{tip}", hint=f"'lmsrx {'drugs' if kind == 'drugs' else 'trials'}' lists them")
+        return found
+
     def drug_names(self) -> list[str]:
         return sorted(self._names)
 

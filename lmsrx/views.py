@@ -288,7 +288,8 @@ def drug(kb: Any, d: Any) -> View:
     for x in d.doses:
         q = x.per_cycle if d.planned_basis == "per-cycle" and x.per_cycle else x.amount
         amount = (f"{x.low}-{q}".replace(f" {q.unit}-", "-") if x.low and q else str(q) if q else "-")
-        dose_rows.append([x.context + (" (standard)" if x.standard else ""), amount, x.schedule, x.status, _cited(kb, x.cite)])
+        schedule = x.schedule + (f" [{x.note}]" if x.note else "")
+        dose_rows.append([x.context + (" (standard)" if x.standard else ""), amount, schedule, x.status, _cited(kb, x.cite)])
     sections = [
         Section("Status and approvals", ["Status", "Region", "What", "Date", "Source says", "Sources"],
                 [[a.status, a.region, a.what + (f" ({a.note})" if a.note else ""), a.date or "-", a.source_says or "-", _cited(kb, a.cite)]
