@@ -1,0 +1,62 @@
+"""Rendering hazards: Rich markup in data, terminal escapes, spreadsheet formulas, NaN."""
+import csv
+import io
+import json
+
+import pytest
+
+from lmsrx.render import Section, Terminal, View, render
+
+HOSTILE = "[/trials] [link=http://evil.example]click[/link] [bold]x[/bold] :pill: =HYPERLINK(\"x\")"
+
+
+def test_kb_text_is_never_rich_markup(run, tmp_path):
+    extra = tmp_path / "inst.yaml"
+    extra.write_text(
+        "drugs:\n  testdrug:\n    name: Testdrug\n    lms_status: off-label\n"
+        f"    summary: '{HOSTILE}'\n    cite: [statpearls-lms-2020]\n", encoding="utf-8")
+    r = run("--kb", str(extra), "drug", "testdrug", "--format", "table", "--color", "always")
+    assert r.exit_code == 0, r.stderr
+    flat = " ".join(r.stdout.replace("\x1b", "").split())
+    for piece in ("[/trials]", "[link=http://evil.example]click[/link]", "[bold]x[/bold]", ":pill:"):
+        assert piece in flat, piece
+    assert "\x1b]8;" not in r.stdout  # no live hyperlink
+
+
+def test_escape_sequences_in_data_are_made_visible():
+    out = io.StringIO()
+    view = View(title="t\x1b]52;c;AAAA\x07", data={}, sections=[Section("s", ["c"], [["a\x1b[2Jb"]])])
+    render(view, "table", Terminal(is_tty=True, width=80, color=False), out)
+    assert "\x1b" not in out.getvalue() and "\\x1b" in out.getvalue()
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"])
+def test_csv_formulas_neutralised(cell):
+    out = io.StringIO()
+    render(View(title="t", data={}, rows=[{"a": cell, "n": -1.5}]), "csv", Terminal(), out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[1][0] == "'" + cell and rows[1][1] == "-1.5"  # numbers stay numbers
+
+
+def test_tsv_escapes_tabs_and_newlines():
+    out = io.StringIO()
+    render(View(title="t", data={}, rows=[{"a": "x\ty\nz"}]), "tsv", Terminal(), out)
+    assert out.getvalue() == "a\nx\\ty\\nz\n"
+
+
+def test_json_refuses_nan():
+    with pytest.raises(ValueError):
+        render(View(title="t", data={"x": float("nan")}), "json", Terminal(), io.StringIO())
+
+
+def test_force_color_and_no_color(monkeypatch):
+    from lmsrx.render import color_wanted
+
+    assert color_wanted("auto", True) and not color_wanted("auto", False)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert color_wanted("auto", False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not color_wanted("auto", True) and color_wanted("always", False)
+    monkeypatch.setenv("NO_COLOR", "")
+    monkeypatch.delenv("FORCE_COLOR")
+    assert color_wanted("auto", True)  # an empty NO_COLOR counts as unset
