@@ -40,6 +40,10 @@ class Assessment:
     strength: int = 4
 
     @property
+    def strength_label(self) -> str:
+        return STRENGTH_LABELS[self.strength]
+
+    @property
     def needs(self) -> list[str]:
         return list(dict.fromkeys(v.needs or v.why for v in self.verdicts if v.status == UNKNOWN))
 

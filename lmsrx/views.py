@@ -79,11 +79,12 @@ def design_text(d: Any) -> str:
     return text
 
 
-def endpoint_text(ep: Any, arms: tuple = ()) -> str:
+def endpoint_figures(ep: Any) -> str:
+    """An end point's figures and statistics, without its name or origin: '4.2 vs 1.5 months; HR 0.55 ...'."""
     from lmsrx.units import fmt
 
     unit = {"percent": "%", "months": " months", "years": " years", "patients": " patients", "responses": " responses"}.get(ep.unit or "", "")
-    parts = [ep.name]
+    parts = []
     if ep.values:
         vals = [f"{fmt(v)}{unit if unit == '%' else ''}" for v in ep.values]
         parts.append(" vs ".join(vals) + ("" if unit == "%" else unit))
@@ -103,7 +104,14 @@ def endpoint_text(ep: Any, arms: tuple = ()) -> str:
         text += "; " + ", ".join(stats)
     if ep.arm_order_unknown:
         text += " (arm order not stated)"
-    return f"{text} [{ep.origin}]"
+    return text
+
+
+def endpoint_text(ep: Any) -> str:
+    """One line for an end point: name, figures, statistics and origin."""
+    figures = endpoint_figures(ep)
+    joiner = "" if not figures or figures.startswith(";") else " "
+    return f"{ep.name}{joiner}{figures} [{ep.origin}]"
 
 
 def evidence_brief(kb: Any, ev: Any, max_endpoints: int = 2) -> str:
@@ -137,7 +145,6 @@ def _criteria(a: Any) -> list[dict[str, Any]]:
 
 def options_data(kb: Any, answer: Any, explain: bool = False) -> dict[str, Any]:
     from lmsrx import cite
-    from lmsrx.eligibility import STRENGTH_LABELS
 
     def candidate(a: Any) -> dict[str, Any]:
         reg = a.regimen
@@ -146,7 +153,7 @@ def options_data(kb: Any, answer: Any, explain: bool = False) -> dict[str, Any]:
             "evidence": [{"id": e, "summary": kb.evidence[e].summary, "citation": cite.cites(kb, kb.evidence[e].cite)}
                          for e in reg.evidence],
             "cautions": a.cautions, "why": a.why,
-            "strength": STRENGTH_LABELS[a.strength], "recommendation": reg.recommendation,
+            "strength": a.strength_label, "recommendation": reg.recommendation,
             "approval": approval_text(kb, reg),
         }
         if explain:
@@ -193,7 +200,7 @@ def options(kb: Any, answer: Any, explain: bool = False) -> View:
             from lmsrx.eligibility import key_evidence
 
             first = key_evidence(kb, reg)
-            head = f"{reg.name}\n[{', '.join(reg.drugs)}]\n{reg.recommendation}; evidence: {_strength(a)}"
+            head = f"{reg.name}\n[{', '.join(reg.drugs)}]\n{reg.recommendation}; evidence: {a.strength_label}"
             if a.status == "conditional":
                 head += "\nneeds: " + "; ".join(a.needs)
             rows.append([head, evidence_brief(kb, first), "\n".join(approval_text(kb, reg)),
@@ -222,10 +229,6 @@ def options(kb: Any, answer: Any, explain: bool = False) -> View:
     )
 
 
-def _strength(a: Any) -> str:
-    from lmsrx.eligibility import STRENGTH_LABELS
-
-    return STRENGTH_LABELS[a.strength]
 
 
 # ------------------------------------------------------------------ drug and drugs
@@ -244,7 +247,7 @@ def to_json(obj: Any) -> Any:
     return obj
 
 
-def _cited(kb: Any, ids: tuple) -> str:
+def _cited(ids: tuple) -> str:
     return ", ".join(ids)
 
 
@@ -283,28 +286,31 @@ def drug(kb: Any, d: Any) -> View:
     lines += [f"Class: {d.drug_class}"] if d.drug_class else []
     lines += [f"Route: {', '.join(x.upper() for x in d.route)}"] if d.route else []
     lines += [f"Mechanism: {d.mechanism}"] if d.mechanism else []
-    lines += [d.summary, f"Sources: {_cited(kb, d.cite)}"]
+    lines += [d.summary, f"Sources: {_cited(d.cite)}"]
     dose_rows = []
     for x in d.doses:
         q = x.per_cycle if d.planned_basis == "per-cycle" and x.per_cycle else x.amount
-        amount = (f"{x.low}-{q}".replace(f" {q.unit}-", "-") if x.low and q else str(q) if q else "-")
+        if x.low and q and x.low.unit == q.unit:
+            amount = f"{fmt_num(x.low.value)}-{q}"
+        else:
+            amount = str(q) if q else "-"
         schedule = x.schedule + (f" [{x.note}]" if x.note else "")
-        dose_rows.append([x.context + (" (standard)" if x.standard else ""), amount, schedule, x.status, _cited(kb, x.cite)])
+        dose_rows.append([x.context + (" (standard)" if x.standard else ""), amount, schedule, x.status, _cited(x.cite)])
     sections = [
         Section("Status and approvals", ["Status", "Region", "What", "Date", "Source says", "Sources"],
-                [[a.status, a.region, a.what + (f" ({a.note})" if a.note else ""), a.date or "-", a.source_says or "-", _cited(kb, a.cite)]
+                [[a.status, a.region, a.what + (f" ({a.note})" if a.note else ""), a.date or "-", a.source_says or "-", _cited(a.cite)]
                  for a in d.approvals], note=None if d.approvals else "No approval on record."),
         Section(f"Doses ({d.planned_basis.replace('-', ' ')})", ["Context", "Dose", "Schedule", "Status", "Sources"], dose_rows,
                 note=None if d.doses else "No dose on record."),
         Section("Limits", ["Scope", "Severity", "Maximum", "Applies", "Why", "Sources"],
-                [[x.scope, x.severity, str(x.max), x.when or "always", x.basis, _cited(kb, x.cite)] for x in d.limits],
+                [[x.scope, x.severity, str(x.max), x.when or "always", x.basis, _cited(x.cite)] for x in d.limits],
                 note=None if d.limits else "No limit on record."),
         Section("Toxicities", ["Toxicity", "Detail", "Sources"],
-                [[t.name + (" (boxed warning)" if t.boxed else ""), t.detail or "-", _cited(kb, t.cite)] for t in d.toxicities]),
-        Section("Supportive care", ["Care", "Sources"], [[n.text, _cited(kb, n.cite)] for n in d.supportive_care]),
-        Section("Notes", ["Note", "Sources"], [[n.text, _cited(kb, n.cite)] for n in d.notes]),
+                [[t.name + (" (boxed warning)" if t.boxed else ""), t.detail or "-", _cited(t.cite)] for t in d.toxicities]),
+        Section("Supportive care", ["Care", "Sources"], [[n.text, _cited(n.cite)] for n in d.supportive_care]),
+        Section("Notes", ["Note", "Sources"], [[n.text, _cited(n.cite)] for n in d.notes]),
         Section("Source and checked record differ", ["Topic", "Source says", "Checked record says", "Sources"],
-                [[x.topic, x.source_says, x.record_says, _cited(kb, x.cite)] for x in d.discrepancies]),
+                [[x.topic, x.source_says, x.record_says, _cited(x.cite)] for x in d.discrepancies]),
         Section("Regimens", ["Regimen", "Name", "Recommendation"], [[r.id, r.name, r.recommendation] for r in regimens]),
         Section("Evidence", ["Evidence", "Title"], [[e.id, e.title] for e in evidence]),
         Section("References", ["Id", "Citation"], [[k, v] for k, v in data["references"].items()]),
@@ -431,7 +437,7 @@ def trial(kb: Any, ev: Any, plot: bool = False, width: int = 80) -> View:
         lines.append("Newer than the primary source (2020).")
     sections = [
         Section("End points", ["End point", "Figures", "Origin", "Sources"],
-                [[ep.name + (f" ({ep.note})" if ep.note else ""), endpoint_text(ep).split(" [")[0][len(ep.name):].strip() or "-",
+                [[ep.name + (f" ({ep.note})" if ep.note else ""), endpoint_figures(ep).lstrip("; ") or "-",
                   ep.origin, ", ".join(ep.cite)] for ep in ev.endpoints]),
         Section("Findings", ["Finding"], [[f] for f in ev.findings]),
         Section("Source and checked record differ", ["Topic", "Source says", "Checked record says"],
