@@ -39,3 +39,41 @@ def evaluate(kb: Any, lines: Iterable[str], explain: bool = False) -> Iterator[L
             row = {"patient": pid, "status": "error", "id": None, "name": None, "drugs": [], "strength": None,
                    "needs": [], "reasons": [f"line {number}: {exc.message}"], "why": [], "cautions": [], "evidence": []}
             yield LineResult(number, data, [row], code)
+
+
+def orders(kb: Any, lines: Iterable[bytes], fail_on: str = "exceeds") -> Iterator[LineResult]:
+    """One NDJSON order a line: its verification sheet, or an in-band error; the run goes on."""
+    from lmsrx import orders as orders_mod
+
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        oid = None
+        try:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise LmsrxError(f"line {number}: not UTF-8 text") from None
+            doc = patient.loads_json(text, f"line {number}")
+            oid = _safe_id(doc.get("id")) if isinstance(doc, dict) else None
+            sheet = orders_mod.verify(kb, orders_mod.from_mapping(doc, kb, f"line {number}"))
+            data = {"line": number, **views.order_data(sheet)}
+            bad = sheet.verdict == "exceeds" or (fail_on == "warning" and sheet.verdict == "warning")
+            code = int(ExitCode.DOSE_LIMIT_EXCEEDED if bad else ExitCode.OK)
+            yield LineResult(number, data, views.order_rows(data), code)
+        except LmsrxError as exc:
+            code = int(exc.exit_code)
+            data = {"line": number, "id": oid, "error": {"exit_code": code, "message": exc.message}}
+            row = {"order": oid, "where": f"line {number}", "drug": None, "rule": "error", "result": "error", "value": None,
+                   "limit": None, "basis": exc.message, "cite": [], "verdict": "error"}
+            yield LineResult(number, data, [row], code)
+
+
+def _safe_id(value: Any) -> str | None:
+    """An order id fit to echo: text or a whole number, no lone surrogates, at most 200 characters."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = str(value) if not isinstance(value, int) or abs(value) < 10**15 else None
+    if text is None:
+        return None
+    return text.encode("utf-8", "replace").decode("utf-8")[:200]

@@ -298,31 +298,131 @@ def dose_cmd(
     weight: Optional[float] = typer.Option(None, "--weight", metavar="KG", help="Weight in kg (1-350); also used for mg/kg doses."),
     formula: Optional[str] = typer.Option(None, "--formula", help="BSA formula: mosteller (default) or dubois."),
     planned: Optional[str] = typer.Option(None, "--planned", metavar="QTY", help="The planned dose with its unit: '14 g/m2', '25 g', '1620 mg', '15 mg/kg', '800 mg'."),
-    over: Optional[float] = typer.Option(None, "--over", metavar="MINUTES", help="Infusion time in minutes: gives the rate (mg/m2/min)."),
-    cumulative: Optional[str] = typer.Option(None, "--cumulative", metavar="QTY", help="Prior lifetime exposure (anthracyclines), e.g. '300 mg/m2'."),
+    per: str = typer.Option("administration", "--per", help="What --planned is: one administration (default), a day's total or a cycle's total."),
+    route: Optional[str] = typer.Option(None, "--route", help="iv or oral (default: the drug's route on record)."),
+    over: Optional[float] = typer.Option(None, "--over", metavar="MINUTES", help="Infusion time of one administration in minutes: checked against the times and rates on record."),
+    hepatic: Optional[str] = typer.Option(None, "--hepatic", help="Hepatic function: normal, mild, moderate or severe (impairment)."),
+    cardiac_radiation: Optional[bool] = typer.Option(None, "--cardiac-radiation/--no-cardiac-radiation",
+                                                     help="Prior radiation to the heart region or other cardiotoxic therapy (applies doxorubicin's 400 mg/m2 ceiling). Not given = unknown."),
+    cumulative: Optional[List[str]] = typer.Option(None, "--cumulative", metavar="[AGENT=]QTY",
+                                                   help="Prior lifetime exposure, repeatable: '300 mg/m2' (this drug), 'doxorubicin=300 mg/m2', or 0 if none. The agents given are taken as the whole history."),
+    fail_on: str = typer.Option("exceeds", "--fail-on", help="Exit 3 on: exceeds (default) or warning (a strict gate)."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
     color: str = typer.Option("auto", "--color", help=COLOR_HELP),
 ) -> None:
-    """Check a planned dose against every limit on record. Exit 3 if it exceeds a hard limit.
+    """Check a planned dose against the doses and limits on record. Exit 3 if it exceeds (or warns, with --fail-on warning).
 
     Examples:
 
-      lmsrx dose ifosfamide --bsa 1.8 --planned "14 g/m2"
+      lmsrx dose ifosfamide --bsa 1.8 --planned "9 g/m2" --per cycle
 
       lmsrx dose gemcitabine --height 170 --weight 70 --planned "900 mg/m2" --over 90
 
-      lmsrx dose doxorubicin --bsa 1.9 --planned "75 mg/m2" --cumulative "450 mg/m2"
+      lmsrx dose doxorubicin --bsa 1.9 --planned "75 mg/m2" --cumulative "doxorubicin=450 mg/m2"
 
-    Exit codes: 0 ok or warning, 2 usage error, 3 a hard limit exceeded.
+    Exit codes: 0 ok or warning, 2 usage error, 3 exceeds (or a warning with --fail-on warning).
     """
     from lmsrx import dosing, views
 
+    _check_choice(fail_on, FAIL_ON, "--fail-on")
+    _check_choice(per, dosing.PER, "--per")
+    _check_choice(hepatic, dosing.HEPATIC, "--hepatic")
     kb = load_kb()
     d = kb.lookup("drugs", drug, "drug")
-    body = dosing.body_surface_area(bsa, height, weight, formula)
-    result = dosing.check(d, body, weight, planned, over, cumulative)
+    body = dosing.make_body(bsa, height, weight, formula, hepatic, cardiac_radiation)
+    result = dosing.check(d, body, planned, per, over, route, cumulative, kb)
     emit(views.dose(kb, result), fmt, color)
-    raise typer.Exit(int(ExitCode.DOSE_LIMIT_EXCEEDED if result.verdict == "exceeds" else ExitCode.OK))
+    raise typer.Exit(gate(result.verdict, fail_on))
+
+
+FAIL_ON = ("exceeds", "warning")
+
+
+def gate(verdict: str, fail_on: str) -> int:
+    """Exit 3 when the verdict reaches --fail-on."""
+    bad = verdict == "exceeds" or (fail_on == "warning" and verdict == "warning")
+    return int(ExitCode.DOSE_LIMIT_EXCEEDED if bad else ExitCode.OK)
+
+
+@app.command("order")
+def order_cmd(
+    file: Optional[str] = typer.Argument(None, metavar="[FILE]", help="The order, YAML or JSON ('-' = stdin)."),
+    batch: Optional[str] = typer.Option(None, "--batch", metavar="FILE", help="NDJSON, one order a line ('-' = stdin): one result a line, in order, with the id."),
+    fail_on: str = typer.Option("exceeds", "--fail-on", help="Exit 3 on: exceeds (default) or warning (a strict gate)."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
+    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+) -> None:
+    """Verify a whole cycle's order: every line, day and cycle total, the regimen, mesna and the anthracycline total.
+
+    Examples:
+
+      lmsrx order cycle.yaml
+
+      lmsrx order --batch orders.ndjson --format csv > sheet.csv
+
+    Exit codes: 0 ok or warnings, 2 usage error (a bad order names its line), 3 something exceeds.
+    """
+    from lmsrx import orders, views
+
+    _check_choice(fail_on, FAIL_ON, "--fail-on")
+    if (file is None) == (batch is None):
+        raise UsageError("give one order FILE, or --batch FILE")
+    if batch is not None:
+        raise typer.Exit(_order_batch(batch, fmt, fail_on))
+    name = "<stdin>" if file == "-" else file
+    raw = _read_document(_read_input(file), name)
+    kb = load_kb()
+    sheet = orders.verify(kb, orders.from_mapping(raw, kb, name))
+    emit(views.order(kb, sheet), fmt, color)
+    raise typer.Exit(gate(sheet.verdict, fail_on))
+
+
+def _read_document(text: str, name: str) -> Any:
+    """YAML (strict, with line numbers) or JSON."""
+    from lmsrx import patient
+    from lmsrx.yamlsafe import load_yaml
+
+    value, problems = load_yaml(text.encode("utf-8", "surrogatepass"), name)
+    if problems:
+        if text.lstrip().startswith("{"):
+            return patient.loads_json(text, name)
+        raise UsageError("; ".join(str(p) for p in problems[:5]))
+    return value
+
+
+def _order_batch(name: str, fmt: Optional[str], fail_on: str) -> int:
+    from lmsrx import batch
+    from lmsrx.render import dumps, write_rows
+
+    fmt = fmt or "ndjson"
+    if fmt not in ("ndjson", "csv", "tsv"):
+        raise UsageError("--batch writes ndjson (default), csv or tsv")
+    kb = load_kb()
+    worst, header = 0, True
+    for result in batch.orders(kb, _byte_lines(name), fail_on):
+        worst = max(worst, result.exit_code)
+        if fmt == "ndjson":
+            sys.stdout.write(dumps(result.data) + "\n")
+        else:
+            write_rows(result.rows, fmt, sys.stdout, header)
+            header = False
+        sys.stdout.flush()
+    return worst
+
+
+def _byte_lines(name: str) -> Any:
+    """Lines of a file or stdin as bytes, split on newline only (each decoded alone by the caller)."""
+    try:
+        handle = sys.stdin.buffer if name == "-" else open(name, "rb")
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+    def lines() -> Any:
+        with handle:
+            for raw in handle:
+                yield raw.rstrip(b"\r\n") if raw.endswith(b"\n") else raw
+
+    return lines()
 
 
 # ------------------------------------------------------------------ evidence: trial, trials, search, cite

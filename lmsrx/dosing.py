@@ -1,14 +1,16 @@
-"""Body surface area, dose conversion and limit checks. Pure: no I/O, no Typer, no Rich.
+"""Body surface area and planned-dose checks against the doses on record. Pure: no I/O, no Typer, no Rich.
 
-Every numeric input is bounded and validated before any arithmetic. A planned
-dose is converted to every form the patient's data allows (per m2, absolute,
-per kg) and checked against every limit of the drug:
+The rule (README, "The dose rule"; HOPA dose-rounding statement, ``hopa-dose-rounding-2018``):
 
-* ``exceeds``: above a hard limit, or implausibly high (more than
-  :data:`PLAUSIBLE_FACTOR` times the highest dose on record: a likely mg/g slip);
-* ``warning``: above a soft limit, above a hard limit that applies only in a
-  stated circumstance, far below every dose on record, or a label caution;
-* ``ok``: within every limit. Exactly at a limit is within it.
+1. a withdrawn drug ``exceeds`` whatever the dose; a drug marked not recommended warns;
+2. a limit written in a source wins: above a hard one ``exceeds``, above a soft one warns;
+3. more than 10% above the highest dose on record for the drug and basis (per
+   administration, per day or per cycle) ``exceeds``, unless a hard written limit
+   for that basis governs the upper side; above it but within 10% is ``ok`` (rounding);
+4. more than 10% below the lowest dose on record warns (a reduction: say why);
+5. nothing on record to compare with warns *not verified*; never ``ok``.
+
+Every numeric input is bounded and validated before any arithmetic.
 """
 from __future__ import annotations
 
@@ -17,13 +19,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lmsrx.errors import UsageError
+from lmsrx.model import CONTEXT_TEXT
 from lmsrx.units import DOSE_UNITS, UNITS, Quantity, UnitError, fmt, parse_quantity
 
-BOUNDS = {"bsa": (0.3, 3.5), "height": (30.0, 250.0), "weight": (1.0, 350.0), "over": (1.0, 10080.0)}
-PLAUSIBLE_FACTOR = 3.0
-TOLERANCE = 1e-9
+BOUNDS = {"bsa": (0.3, 3.5), "height": (30.0, 250.0), "weight": (1.0, 350.0), "over": (0.1, 10080.0)}
+TOLERANCE = 0.10  # HOPA: within 10% of the ordered dose is routine rounding
+RATE_EXCEEDS = 2.0  # an infusion more than twice as fast as the fastest on record
+SLOW_WARNS = 2.0  # an infusion more than twice as long as the longest on record
+EPS = 1e-9
+RESULTS = ("ok", "note", "warning", "exceeds")
 SEVERITY_ORDER = {"ok": 0, "note": 0, "warning": 1, "exceeds": 2}
 FORMULAS = ("mosteller", "dubois")
+PER = ("administration", "day", "cycle")
+SCOPE_OF = {"administration": "per-dose", "day": "daily", "cycle": "per-cycle"}
+HEPATIC = ("normal", "mild", "moderate", "severe")
+ROUTES = ("iv", "oral")
+ROUNDING_CITE = ("hopa-dose-rounding-2018",)
 
 
 @dataclass(frozen=True)
@@ -38,30 +49,65 @@ class BSA:
 
 
 @dataclass(frozen=True)
+class Body:
+    """What a dose check knows of the patient. ``None`` is unknown, never 'no'."""
+
+    bsa: BSA | None = None
+    weight_kg: float | None = None
+    hepatic: str | None = None  # normal | mild | moderate | severe
+    cardiac_risk: bool | None = None  # prior cardiotoxic therapy or radiation to the heart region
+
+    def holds(self, when: str) -> bool | None:
+        """Whether a circumstance a dose or limit is written for holds: True, False or None (unknown)."""
+        if when == "hepatic-moderate":
+            return None if self.hepatic is None else self.hepatic == "moderate"
+        if when == "cardiac-risk":
+            return self.cardiac_risk
+        return None  # pragma: no cover - the schema allows no other value
+
+    def inputs(self) -> dict[str, Any]:
+        b = self.bsa
+        return {"bsa_m2": b.value if b and b.formula == "given" else None, "height_cm": b.height_cm if b else None,
+                "weight_kg": self.weight_kg, "formula": b.formula if b and b.formula != "given" else None,
+                "hepatic": self.hepatic, "cardiac_radiation": self.cardiac_risk}
+
+
+@dataclass(frozen=True)
 class Check:
     rule: str
-    severity: str  # hard | soft | conditional | plausibility | caution
-    result: str  # ok | warning | exceeds
+    severity: str  # hard | soft | record | status | route | rate | context
+    result: str  # ok | note | warning | exceeds
     value: str
     limit: str
     basis: str
     cite: tuple[str, ...] = ()
 
 
+def worst(checks: list[Check]) -> str:
+    top = max((SEVERITY_ORDER[c.result] for c in checks), default=0)
+    return {0: "ok", 1: "warning", 2: "exceeds"}[top]
+
+
 @dataclass
 class DoseResult:
     drug: Any
-    bsa: BSA | None
-    weight_kg: float | None
+    body: Body
     planned: Quantity | None
+    per: str = "administration"
+    route: str | None = None  # the route checked: as given, or the drug's only route
+    route_given: str | None = None
+    over_min: float | None = None
+    cumulative_text: list[str] | None = None
     forms: dict[str, Quantity] = field(default_factory=dict)
     standard: dict[str, Any] | None = None
     rate: dict[str, Any] | None = None
     cumulative: dict[str, Any] | None = None
     checks: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    over_min: float | None = None
-    cumulative_text: str | None = None
+
+    @property
+    def bsa(self) -> BSA | None:
+        return self.body.bsa
 
     def shown(self) -> dict[str, Quantity]:
         """The planned dose's forms in the planned unit's scale (g stays g, mcg stays mcg)."""
@@ -73,21 +119,16 @@ class DoseResult:
         return out
 
     def inputs(self) -> dict[str, Any]:
-        b = self.bsa
-        return {"bsa_m2": b.value if b and b.formula == "given" else None, "height_cm": b.height_cm if b else None,
-                "weight_kg": self.weight_kg, "formula": b.formula if b and b.formula != "given" else None,
-                "planned": str(self.planned) if self.planned else None, "over_min": self.over_min,
-                "cumulative": self.cumulative_text}
+        return {**self.body.inputs(), "planned": str(self.planned) if self.planned else None, "per": self.per,
+                "route": self.route_given, "over_min": self.over_min, "cumulative": self.cumulative_text}
 
     @property
     def verdict(self) -> str:
-        if self.planned is None:
-            return "not checked"
-        worst = max((SEVERITY_ORDER[c.result] for c in self.checks), default=0)
-        return {0: "ok", 1: "warning", 2: "exceeds"}[worst]
+        return "not checked" if self.planned is None else worst(self.checks)
 
 
-def bounded(value: float | None, name: str, flag: str, unit: str) -> float | None:
+# ------------------------------------------------------------------ inputs
+def bounded(value: Any, name: str, flag: str, unit: str) -> float | None:
     if value is None:
         return None
     lo, hi = BOUNDS[name]
@@ -96,8 +137,8 @@ def bounded(value: float | None, name: str, flag: str, unit: str) -> float | Non
     return float(value)
 
 
-def body_surface_area(bsa: float | None, height: float | None, weight: float | None, formula: str | None) -> BSA | None:
-    """BSA from --bsa, or from height and weight (Mosteller by default), rounded to 0.01 m2."""
+def body_surface_area(bsa: Any, height: Any, weight: Any, formula: str | None) -> BSA | None:
+    """BSA from --bsa, or from height and weight (Mosteller by default), rounded to 0.01 m2 and bounded like --bsa."""
     bsa = bounded(bsa, "bsa", "--bsa", "m2")
     height = bounded(height, "height", "--height", "cm")
     weight = bounded(weight, "weight", "--weight", "kg")
@@ -118,14 +159,33 @@ def body_surface_area(bsa: float | None, height: float | None, weight: float | N
         value = math.sqrt(height * weight / 3600.0)
     else:
         value = 0.007184 * height ** 0.725 * weight ** 0.425
-    return BSA(round(value, 2), formula, height, weight)
+    value = round(value, 2)
+    lo, hi = BOUNDS["bsa"]
+    if not lo <= value <= hi:
+        raise UsageError(f"height {fmt(height)} cm and weight {fmt(weight)} kg give a BSA of {fmt(value)} m2, "
+                         f"outside {fmt(lo)}-{fmt(hi)} m2: check the figures")
+    return BSA(value, formula, height, weight)
 
 
-def parse_dose(text: str, flag: str) -> Quantity:
+def make_body(bsa: Any = None, height: Any = None, weight: Any = None, formula: str | None = None,
+              hepatic: str | None = None, cardiac_risk: bool | None = None) -> Body:
+    body = body_surface_area(bsa, height, weight, formula)
+    if hepatic is not None and hepatic not in HEPATIC:
+        raise UsageError(f"invalid hepatic function {hepatic!r}; choose from {', '.join(HEPATIC)}")
+    if cardiac_risk is not None and not isinstance(cardiac_risk, bool):
+        raise UsageError(f"cardiac radiation must be true or false; got {cardiac_risk!r}")
+    kg = bounded(weight, "weight", "--weight", "kg") if weight is not None else None
+    return Body(body, kg, hepatic, cardiac_risk)
+
+
+def parse_dose(text: Any, flag: str) -> Quantity:
     try:
-        return parse_quantity(text, DOSE_UNITS)
+        q = parse_quantity(text, None)
     except UnitError as exc:
         raise UsageError(f"{flag}: {exc}") from None
+    if q.unit not in DOSE_UNITS:
+        raise UsageError(f"{flag}: {q} is a {q.dimension}, not a dose; write a dose such as '900 mg/m2', '1620 mg' or '15 mg/kg'")
+    return q
 
 
 def forms(q: Quantity, bsa: BSA | None, weight: float | None) -> dict[str, Quantity]:
@@ -151,164 +211,355 @@ def forms(q: Quantity, bsa: BSA | None, weight: float | None) -> dict[str, Quant
     return out
 
 
-def _family(q: Quantity) -> str:
+def family(q: Quantity) -> str:
     return {None: "absolute", "m2": "per_m2", "kg": "per_kg"}[q.per]
 
 
-def _over(value: float, limit: float) -> bool:
-    return value > limit * (1 + TOLERANCE)
+def _need(fam: str) -> str:
+    return {"per_m2": "a BSA (--bsa, or --height and --weight)", "per_kg": "a weight (--weight)"}.get(fam, "a BSA or weight")
 
 
-def _dose_of(d: Any, basis: str) -> Quantity | None:
-    return d.per_cycle if basis == "per-cycle" else d.amount
+# ------------------------------------------------------------------ doses on record
+@dataclass(frozen=True)
+class OnRecord:
+    dose: Any
+    high: Quantity
+    low: Quantity
+    computed: bool
 
 
-def check(drug: Any, bsa: BSA | None, weight: float | None, planned_text: str | None,
-          over_min: float | None = None, cumulative_text: str | None = None) -> DoseResult:
-    weight = bounded(weight, "weight", "--weight", "kg") if weight is not None else (bsa.weight_kg if bsa else None)
-    over_min = bounded(over_min, "over", "--over", "min")
-    planned = parse_dose(planned_text, "--planned") if planned_text is not None else None
-    result = DoseResult(drug, bsa, weight, planned, over_min=over_min, cumulative_text=cumulative_text)
-    result.standard = _standard(drug, bsa, weight)
-    if planned is None:
-        if over_min is not None or cumulative_text is not None:
-            raise UsageError("--over and --cumulative need --planned")
-        return result
-    result.forms = forms(planned, bsa, weight)
-    if planned.per == "m2" and bsa is None:
-        result.notes.append("no BSA given: absolute amounts are not shown (give --bsa, or --height and --weight)")
-    if planned.per == "kg" and weight is None:
-        raise UsageError(f"{planned} is per kg: give --weight")
-    std = next((d for d in drug.doses if d.standard), None)
-    std_q = _dose_of(std, drug.planned_basis) if std else None
-    if std_q is not None and std_q.per != planned.per:
-        result.notes.append(f"{drug.name} is usually written {'per m2' if std_q.per == 'm2' else 'per kg' if std_q.per == 'kg' else 'as a flat amount'}"
-                            f" ({std_q}); {planned} was converted")
-    if drug.lms_status == "withdrawn":
-        when = next((a.date for a in drug.approvals if a.status == "withdrawn" and a.date), None)
-        result.checks.append(Check("status", "hard", "warning", drug.lms_status, "not withdrawn",
-                                   f"{drug.name} was withdrawn" + (f" (announced {when})" if when else "") + "; it is never a candidate",
-                                   tuple(c for a in drug.approvals if a.status == "withdrawn" for c in a.cite)))
-    basis = drug.planned_basis
-    for lim in drug.limits:
-        if lim.scope == basis:
-            result.checks.append(_limit_check(lim, result.forms, basis, bsa))
-    result.checks += _plausibility(drug, result.forms, basis)
-    if over_min is not None:
-        result.rate, rate_checks = _rate(drug, result.forms, over_min)
-        result.checks += rate_checks
-    cumulative_limits = [lim for lim in drug.limits if lim.scope == "cumulative"]
-    if cumulative_text is not None or cumulative_limits:
-        result.cumulative, cum_checks = _cumulative(drug, cumulative_limits, result.forms, cumulative_text, bsa)
-        result.checks += cum_checks
-    if not result.checks:
-        result.notes.append(f"no limit on record for {drug.name} in a form this dose can be compared with")
-    return result
+def on_record(dose: Any, per: str) -> OnRecord | None:
+    """A record's dose per administration, day or cycle (derived from its schedule where not stated)."""
+    if dose.fraction_of is not None:
+        return None
+    times = dose.times or 1
+    if per == "administration":
+        if dose.amount is None:
+            return None
+        return OnRecord(dose, dose.amount, dose.low or dose.amount, False)
+    if per == "day":
+        if dose.per_day is not None:
+            return OnRecord(dose, dose.per_day, dose.per_day, False)
+        if dose.amount is None:
+            return None
+        lo = dose.low or dose.amount
+        return OnRecord(dose, _times(dose.amount, times), _times(lo, times), times > 1)
+    if dose.per_cycle is not None:
+        return OnRecord(dose, dose.per_cycle, dose.per_cycle_low or dose.per_cycle, False)
+    if dose.amount is None or not dose.days:
+        return None
+    n = times * len(dose.days)
+    return OnRecord(dose, _times(dose.amount, n), _times(dose.low or dose.amount, n), n > 1)
 
 
-def _limit_check(lim: Any, have: dict[str, Quantity], basis: str, bsa: BSA | None) -> Check:
-    fam = _family(lim.max)
-    value = have.get(fam)
-    limit_text = f"{lim.max} {basis}"
-    if value is None:
-        need = "--bsa (or --height and --weight)" if fam == "per_m2" else "--weight" if fam == "per_kg" else "--bsa"
-        return Check(f"{lim.severity} limit ({lim.scope})", lim.severity, "warning", "not comparable",
-                     limit_text, f"{lim.basis}; cannot compare without {need}", lim.cite)
-    shown = value.to(lim.max.unit) if value.unit != lim.max.unit else value
-    above = _over(value.base(), lim.max.base())
-    if lim.when:
-        # A limit for a stated circumstance lmsrx cannot know: a hard one warns, a soft one is a note.
-        sev = "conditional"
-        res = ("warning" if lim.severity == "hard" else "note") if above else "ok"
-        basis_text = f"only {lim.when}: {lim.basis}"
-        rule = f"{lim.severity} limit ({lim.scope}), {lim.when}"
-    else:
-        sev, res = lim.severity, ("ok" if not above else "exceeds" if lim.severity == "hard" else "warning")
-        basis_text = lim.basis
-        rule = f"{lim.severity} limit ({lim.scope})"
-    return Check(rule, sev, res, str(shown), limit_text, basis_text, lim.cite)
+def _times(q: Quantity, n: int) -> Quantity:
+    return Quantity(q.value * n, q.unit)
 
 
-def _plausibility(drug: Any, have: dict[str, Quantity], basis: str) -> list[Check]:
-    """Compare with every dose on record in the same form: catches mg-for-g slips."""
-    out = []
-    recorded = [q for d in drug.doses if (q := _dose_of(d, basis)) is not None]
-    by_family: dict[str, list[Quantity]] = {}
-    for q in recorded:
-        by_family.setdefault(_family(q), []).append(q)
-    for fam, qs in sorted(by_family.items()):
-        value = have.get(fam)
-        if value is None:
+def records_for(drug: Any, per: str, body: Body, route: str | None) -> list[OnRecord]:
+    """The doses on record to compare with: the patient's circumstance's own doses where the record has them."""
+    usable = [d for d in drug.doses if route is None or (d.route or _only_route(drug)) in (route, None)]
+    special = [d for d in usable if d.when is not None and body.holds(d.when) is True]
+    chosen = special if any(on_record(d, per) for d in special) else [d for d in usable if d.when is None]
+    return [r for d in chosen if (r := on_record(d, per)) is not None]
+
+
+def _only_route(drug: Any) -> str | None:
+    return drug.route[0] if len(drug.route) == 1 else None
+
+
+def _span(lo: Quantity, hi: Quantity) -> str:
+    return str(hi) if abs(lo.base() - hi.base()) < EPS else f"{fmt(lo.to(hi.unit).value)}-{hi}"
+
+
+def _cites(records: list[OnRecord]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for r in records for c in r.dose.cite))
+
+
+def _statuses(records: list[OnRecord]) -> str:
+    return ", ".join(sorted({r.dose.status for r in records}))
+
+
+def compare(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: str | None, label: str = "") -> list[Check]:
+    """One planned amount (in every form the patient allows) against the written limits and the doses on record."""
+    scope = SCOPE_OF[per]
+    checks: list[Check] = []
+    hard_governs = False
+    for lim in (x for x in drug.limits if x.scope == scope):
+        holds = True if lim.when is None else body.holds(lim.when)
+        if holds is False:
             continue
-        hi, lo = max(qs, key=Quantity.base), min(qs, key=Quantity.base)
-        shown = value.to(hi.unit)
-        if _over(value.base(), hi.base() * PLAUSIBLE_FACTOR):
-            out.append(Check("plausibility", "plausibility", "exceeds", str(shown), f"{fmt(PLAUSIBLE_FACTOR)} x {hi}",
-                             f"more than {fmt(PLAUSIBLE_FACTOR)} times the highest dose on record ({hi}): check the unit (mg or g?)"))
-        elif value.base() * PLAUSIBLE_FACTOR < lo.base() * (1 - TOLERANCE):
-            out.append(Check("plausibility", "plausibility", "warning", str(shown), f"{lo} / {fmt(PLAUSIBLE_FACTOR)}",
-                             f"less than a third of the lowest dose on record ({lo}): check the unit (mg or g?)"))
+        value = have.get(family(lim.max))
+        rule = f"{lim.severity} limit ({per})" + (f", {CONTEXT_TEXT[lim.when]}" if lim.when else "")
+        if value is None:
+            checks.append(Check(rule, lim.severity, "warning", "not comparable", str(lim.max),
+                                f"{lim.basis}; not verified: needs {_need(family(lim.max))}", lim.cite))
+            continue
+        above = value.base() > lim.max.base() * (1 + EPS)
+        if holds is None:  # written for a circumstance lmsrx was not told about
+            res = ("warning" if lim.severity == "hard" else "note") if above else "ok"
+            why = f"only {CONTEXT_TEXT[lim.when]} (not given): {lim.basis}"
         else:
-            out.append(Check("plausibility", "plausibility", "ok", str(shown), f"{lo} to {hi}",
-                             "within a plausible range of the doses on record"))
+            res = ("exceeds" if lim.severity == "hard" else "warning") if above else "ok"
+            why = lim.basis
+            hard_governs = hard_governs or lim.severity == "hard"
+        checks.append(Check(rule, lim.severity, res, str(value.to(lim.max.unit)), f"{lim.max} per {per}", why, lim.cite))
+    checks += _against_records(drug, have, per, body, route, hard_governs, label)
+    return checks
+
+
+def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: str | None,
+                     hard_governs: bool, label: str) -> list[Check]:
+    records = records_for(drug, per, body, route)
+    rule = f"doses on record ({per})"
+    if not records:
+        return [Check(rule, "record", "warning", _any(have), "none", _nothing_on_record(drug, per, body, route))]
+    by_family: dict[str, list[OnRecord]] = {}
+    for r in records:
+        by_family.setdefault(family(r.high), []).append(r)
+    out = []
+    for fam, group in sorted(by_family.items()):
+        value = have.get(fam)
+        hi = max((r.high for r in group), key=Quantity.base)
+        lo = min((r.low for r in group), key=Quantity.base)
+        span = f"{_span(lo, hi)} per {per}"
+        cites = _cites(group)
+        if value is None:
+            out.append(Check(rule, "record", "warning", _any(have), span,
+                             f"not verified: comparing with the doses on record needs {_need(fam)}", cites))
+            continue
+        v = value.to(hi.unit)
+        if value.base() > hi.base() * (1 + TOLERANCE + EPS):
+            pct = f"{(value.base() / hi.base() - 1) * 100:.0f}"
+            if hard_governs:
+                res, why = "warning", f"{pct}% above the highest dose on record ({hi}); within the written hard limit"
+            else:
+                res, why = "exceeds", (f"{pct}% above the highest dose on record ({hi}): more than the 10% rounding "
+                                       "tolerance, so a different dose" + _elsewhere(drug, value, per, body, route))
+            out.append(Check(rule, "record", res, str(v), span, why, cites + ROUNDING_CITE))
+        elif value.base() > hi.base() * (1 + EPS):
+            out.append(Check(rule, "record", "ok", str(v), span,
+                             f"within the 10% rounding tolerance of the highest dose on record ({hi})", cites + ROUNDING_CITE))
+        elif value.base() < lo.base() * (1 - TOLERANCE - EPS):
+            pct = f"{(1 - value.base() / lo.base()) * 100:.0f}"
+            why = f"{pct}% below every dose on record (lowest {lo}): a reduction? say why"
+            if value.base() * 3 < lo.base():
+                why += "; or check the unit (mg or g?)"
+            out.append(Check(rule, "record", "warning", str(v), span, why + _elsewhere(drug, value, per, body, route),
+                             cites + ROUNDING_CITE))
+        else:
+            out.append(Check(rule, "record", "ok", str(v), span,
+                             f"within the doses on record ({span}; {_statuses(group)})", cites))
     return out
 
 
-def _rate(drug: Any, have: dict[str, Quantity], minutes: float) -> tuple[dict[str, Any], list[Check]]:
+def _any(have: dict[str, Quantity]) -> str:
+    return str(next(iter(have.values()))) if have else "-"
+
+
+def _nothing_on_record(drug: Any, per: str, body: Body, route: str | None) -> str:
+    if any(d.fraction_of for d in drug.doses):
+        d = next(d for d in drug.doses if d.fraction_of)
+        return (f"not verified: {drug.name} is dosed as a share of the {d.fraction_of} dose ({d.schedule}); "
+                "check it with its partner in a whole order (lmsrx order)")
+    if not drug.doses:
+        return f"not verified: no dose of {drug.name} is on record"
+    if route is not None and records_for(drug, per, body, None) and not records_for(drug, per, body, route):
+        return f"not verified: no {route.upper()} dose of {drug.name} per {per} is on record"
+    others = [p for p in PER if p != per and records_for(drug, p, body, route)]
+    hint = f"; it has doses per {' and per '.join(others)} (--per)" if others else ""
+    return f"not verified: no dose of {drug.name} per {per} is on record{hint}"
+
+
+def _elsewhere(drug: Any, value: Quantity, per: str, body: Body, route: str | None) -> str:
+    """Like with like: say so when the amount matches the doses on record of another basis."""
+    for other in PER:
+        if other == per:
+            continue
+        for r in records_for(drug, other, body, route):
+            if family(r.high) == family(value) and \
+                    r.low.base() * (1 - TOLERANCE) <= value.base() <= r.high.base() * (1 + TOLERANCE):
+                return f"; it matches a dose per {other} on record ({_span(r.low, r.high)}): if that is what it is, check it per {other}"
+    return ""
+
+
+# ------------------------------------------------------------------ the single dose check
+def resolve_route(drug: Any, route: str | None) -> tuple[str | None, list[Check]]:
+    if route is None:
+        return _only_route(drug), []
+    route = route.strip().lower()
+    if route not in ROUTES:
+        raise UsageError(f"invalid route {route!r}; choose from {', '.join(ROUTES)}")
+    on_file = set(drug.route) | {d.route for d in drug.doses if d.route}
+    if route not in on_file:
+        return route, [Check("route", "route", "exceeds", route.upper(), ", ".join(sorted(r.upper() for r in on_file)) or "none",
+                             f"{drug.name} is not given {route.upper()} in any record", drug.cite)]
+    return route, [Check("route", "route", "ok", route.upper(), ", ".join(sorted(r.upper() for r in on_file)), "a route on record", drug.cite)]
+
+
+def status_checks(drug: Any) -> list[Check]:
+    if drug.lms_status == "withdrawn":
+        when = next((a.date for a in drug.approvals if a.status == "withdrawn" and a.date), None)
+        return [Check("status", "status", "exceeds", "withdrawn", "not withdrawn",
+                      f"{drug.name} was withdrawn" + (f" (announced {when})" if when else "") + ": not to be given",
+                      tuple(c for a in drug.approvals if a.status == "withdrawn" for c in a.cite) or drug.cite)]
+    if drug.lms_status == "not-recommended":
+        return [Check("status", "status", "warning", "not recommended", "-", f"{drug.name}: {drug.summary}", drug.cite)]
+    return []
+
+
+def context_checks(drug: Any, body: Body) -> list[Check]:
+    """Say what the patient's circumstance changes, and when it is unknown but would matter."""
+    out = []
+    hepatic_doses = [d for d in drug.doses if d.when == "hepatic-moderate"]
+    if body.hepatic is None and hepatic_doses:
+        d = hepatic_doses[0]
+        out.append(Check("hepatic function", "context", "note", "not given", str(d.amount or d.per_day or "-"),
+                         f"hepatic function not given: {CONTEXT_TEXT['hepatic-moderate']} the dose on record is "
+                         f"{d.schedule} (--hepatic moderate)", d.cite))
+    elif body.hepatic == "moderate" and hepatic_doses:
+        out.append(Check("hepatic function", "context", "ok", "moderate impairment", hepatic_doses[0].schedule,
+                         f"compared with the dose on record {CONTEXT_TEXT['hepatic-moderate']}", hepatic_doses[0].cite))
+    elif body.hepatic in ("mild", "moderate", "severe") and drug.doses:
+        out.append(Check("hepatic function", "context", "warning", f"{body.hepatic} impairment", "none",
+                         f"not verified: no dose of {drug.name} for {body.hepatic} hepatic impairment is on record; "
+                         "compared with the usual doses"))
+    return out
+
+
+def check(drug: Any, body: Body, planned_text: str | None, per: str = "administration", over_min: Any = None,
+          route: str | None = None, cumulative: list[str] | None = None, kb: Any = None) -> DoseResult:
+    from lmsrx import exposure
+
+    if per not in PER:
+        raise UsageError(f"invalid --per {per!r}; choose from {', '.join(PER)}")
+    over_min = bounded(over_min, "over", "--over", "min")
+    planned = parse_dose(planned_text, "--planned") if planned_text is not None else None
+    result = DoseResult(drug, body, planned, per=per, route_given=route, over_min=over_min, cumulative_text=cumulative)
+    result.standard = standard(drug, body)
+    if planned is None:
+        if over_min is not None or cumulative is not None:
+            raise UsageError("--over and --cumulative need --planned")
+        return result
+    if planned.per == "kg" and body.weight_kg is None:
+        raise UsageError(f"{planned} is per kg: give --weight", hint="a BSA alone does not give a weight")
+    result.route, route_checks = resolve_route(drug, route)
+    if over_min is not None:
+        if result.route == "oral":
+            raise UsageError(f"--over is an infusion time; {drug.name} is given orally")
+        if per != "administration":
+            raise UsageError("--over is the time of one administration: use it with --per administration")
+    result.forms = forms(planned, body.bsa, body.weight_kg)
+    if planned.per == "m2" and body.bsa is None:
+        result.notes.append("no BSA given: absolute amounts are not shown (give --bsa, or --height and --weight)")
+    result.checks += status_checks(drug) + route_checks + context_checks(drug, body)
+    result.checks += compare(drug, result.forms, per, body, result.route)
+    if over_min is not None:
+        result.rate, rate_checks = infusion(drug, result.forms, over_min)
+        result.checks += rate_checks
+    if kb is not None:
+        planned_m2 = {drug.id: result.forms["per_m2"]} if "per_m2" in result.forms else {drug.id: None}
+        result.cumulative, cum_checks = exposure.check(kb, planned_m2, cumulative, body.bsa, body, per)
+        result.checks += cum_checks
+    return result
+
+
+# ------------------------------------------------------------------ infusion time and rate
+def infusion(drug: Any, have: dict[str, Quantity], minutes: float) -> tuple[dict[str, Any], list[Check]]:
+    """The planned infusion against the infusion times and rates on record, and any written time or rate limit."""
     per_m2 = have.get("per_m2")
     rate = Quantity(per_m2.base() / minutes, "mg/m2/min") if per_m2 is not None else None
     info: dict[str, Any] = {"minutes": minutes, "mg_per_m2_per_min": round(rate.value, 4) if rate else None}
-    checks = []
+    checks: list[Check] = []
+    for lim in drug.limits:
+        if lim.scope == "duration":
+            above = minutes > lim.max.to("min").value * (1 + EPS)
+            checks.append(Check(f"{lim.severity} limit (infusion time)", lim.severity,
+                                ("exceeds" if lim.severity == "hard" else "warning") if above else "ok",
+                                f"{fmt(minutes)} min", str(lim.max), lim.basis, lim.cite))
+        elif lim.scope == "rate":
+            if rate is None:
+                checks.append(Check(f"{lim.severity} limit (rate)", lim.severity, "warning", "not comparable", str(lim.max),
+                                    f"{lim.basis}; not verified: needs a BSA", lim.cite))
+            else:
+                above = rate.base() > lim.max.base() * (1 + EPS)
+                checks.append(Check(f"{lim.severity} limit (rate)", lim.severity,
+                                    ("exceeds" if lim.severity == "hard" else "warning") if above else "ok",
+                                    str(rate), str(lim.max), lim.basis, lim.cite))
     fixed = [d for d in drug.doses if d.rate is not None]
     if fixed and rate is not None:
         ref = fixed[0]
         same = abs(rate.value - ref.rate.value) <= 0.05 * ref.rate.value
         info["fixed_dose_rate"] = {"reference": str(ref.rate), "matches": same, "schedule": ref.schedule}
-        checks.append(Check("fixed dose rate", "caution", "ok", str(rate), str(ref.rate),
+        checks.append(Check("fixed dose rate", "rate", "note", str(rate), str(ref.rate),
                             ("this is the fixed dose rate" if same else "this is not the fixed dose rate")
                             + f" of {ref.rate} ({ref.amount} over {ref.duration}) that the source prefers to the 30-minute infusion",
                             ref.cite))
-    for lim in drug.limits:
-        if lim.scope == "duration":
-            mins = lim.max.value * (60 if lim.max.unit == "h" else 1)
-            above = _over(minutes, mins)
-            checks.append(Check(f"{lim.severity} limit (duration)", "caution" if lim.severity == "soft" else "hard",
-                                ("warning" if lim.severity == "soft" else "exceeds") if above else "ok",
-                                f"{fmt(minutes)} min", str(lim.max), lim.basis, lim.cite))
+    checks += _rate_on_record(drug, have, minutes)
     return info, checks
 
 
-def _cumulative(drug: Any, limits: list, have: dict[str, Quantity], text: str | None, bsa: BSA | None) -> tuple[dict[str, Any], list[Check]]:
-    prior = parse_dose(text, "--cumulative") if text is not None else None
-    info: dict[str, Any] = {"prior": str(prior) if prior else None}
-    if not limits:
-        return {**info, "note": f"no cumulative limit on record for {drug.name}"}, []
-    planned_m2 = have.get("per_m2")
-    prior_m2 = forms(prior, bsa, None).get("per_m2") if prior else Quantity(0.0, "mg/m2")
-    if planned_m2 is None or prior_m2 is None:
-        return {**info, "note": "cumulative limits are per m2: give --bsa (or --height and --weight)"}, [
-            Check("cumulative limit", "hard", "warning", "not comparable", str(limits[0].max), "give --bsa to check the cumulative limits")]
-    total = Quantity(planned_m2.base() + prior_m2.base(), "mg/m2")
-    info.update({"prior_mg_per_m2": round(prior_m2.value, 4), "total_mg_per_m2": round(total.value, 4),
-                 "prior_given": prior is not None})
-    checks = [_limit_check(lim, {"per_m2": total}, "cumulative", bsa) for lim in limits]
-    if prior is None:
-        checks = [Check(c.rule, c.severity, c.result, c.value + " (this dose only: prior exposure not given)",
-                        c.limit, c.basis, c.cite) for c in checks]
-    return info, checks
+def _rate_on_record(drug: Any, have: dict[str, Quantity], minutes: float) -> list[Check]:
+    timed = [d for d in drug.doses if d.duration is not None and d.fraction_of is None]
+    cites = tuple(dict.fromkeys(c for d in timed for c in d.cite))
+    out = []
+    if timed:
+        longest = max(d.duration.to("min").value for d in timed)
+        shortest = min((d.duration_low or d.duration).to("min").value for d in timed)
+        span = f"{fmt(shortest)}-{fmt(longest)} min" if shortest != longest else f"{fmt(longest)} min"
+        if minutes > longest * SLOW_WARNS * (1 + EPS):
+            out.append(Check("infusion time on record", "rate", "warning", f"{fmt(minutes)} min", span,
+                             f"more than {fmt(SLOW_WARNS)} times the longest infusion on record", cites))
+    if any(d.bolus for d in drug.doses if d.fraction_of is None):
+        bolus = [d for d in drug.doses if d.bolus]
+        out.append(Check("infusion rate on record", "rate", "ok", f"{fmt(minutes)} min", "bolus on record",
+                         "a bolus is on record, so no infusion time is too short", tuple(c for d in bolus for c in d.cite)))
+        return out
+    rates = []
+    for d in timed:
+        if d.amount is None:
+            continue
+        rates.append((Quantity(d.amount.base() / (d.duration_low or d.duration).to("min").value,
+                               {"m2": "mg/m2/min"}.get(d.amount.per, "mg/min") if d.amount.per != "kg" else "mg/kg/min"), d))
+    fastest = None
+    for q, d in rates:
+        if have.get(family(d.amount)) is not None and (fastest is None or q.value > fastest[0].value):
+            fastest = (q, d)
+    if fastest is None:
+        why = (f"not verified: no infusion time of {drug.name} is on record" if not timed
+               else f"not verified: the infusion rates on record need {_need(family(rates[0][1].amount)) if rates else 'a dose'}")
+        out.append(Check("infusion rate on record", "rate", "warning", f"{fmt(minutes)} min", "none", why, cites))
+        return out
+    q, d = fastest
+    planned = have[family(d.amount)].base() / minutes
+    ratio = planned / q.value
+    shown = f"{fmt(planned)} {q.unit} ({fmt(minutes)} min)"
+    ref = f"{fmt(q.value)} {q.unit} ({d.amount} over {fmt((d.duration_low or d.duration).to('min').value)} min)"
+    if ratio > RATE_EXCEEDS * (1 + EPS):
+        out.append(Check("infusion rate on record", "rate", "exceeds", shown, ref,
+                         f"{fmt(ratio)} times the fastest infusion on record: far too fast", d.cite))
+    elif ratio > 1 + TOLERANCE + EPS:
+        out.append(Check("infusion rate on record", "rate", "warning", shown, ref,
+                         f"{fmt(ratio)} times the fastest infusion on record: faster than any record", d.cite))
+    else:
+        out.append(Check("infusion rate on record", "rate", "ok", shown, ref, "no faster than the fastest infusion on record", d.cite))
+    return out
 
 
-def _standard(drug: Any, bsa: BSA | None, weight: float | None) -> dict[str, Any] | None:
+# ------------------------------------------------------------------ the standard dose, for display
+def standard(drug: Any, body: Body) -> dict[str, Any] | None:
     std = next((d for d in drug.doses if d.standard), None)
     if std is None:
         return None
-    q = std.per_cycle if drug.planned_basis == "per-cycle" and std.per_cycle else std.amount or std.per_cycle
-    out: dict[str, Any] = {"context": std.context, "schedule": std.schedule, "cite": list(std.cite),
-                           "dose": str(q) if q else None, "low": str(std.low) if std.low else None}
-    if q is not None:
-        hi = forms(q, bsa, weight).get("absolute")
-        lo = forms(std.low, bsa, weight).get("absolute") if std.low else None
-        if hi is not None and q.per is not None:
-            unit = "g" if hi.base() >= 10000 else "mg"
-            out["for_patient"] = (f"{fmt(lo.to(unit).value)}-{fmt(hi.to(unit).value)} {unit}" if lo else str(hi.to(unit)))
+    out: dict[str, Any] = {"context": std.context, "schedule": std.schedule, "cite": list(std.cite)}
+    for per in PER:
+        r = on_record(std, per)
+        out[f"per_{per}"] = _span(r.low, r.high) if r else None
+        if r is not None and r.high.per is not None and "for_patient" not in out:
+            hi = forms(r.high, body.bsa, body.weight_kg).get("absolute")
+            lo = forms(r.low, body.bsa, body.weight_kg).get("absolute")
+            if hi is not None and lo is not None:
+                unit = "g" if hi.base() >= 10000 else "mg"
+                text = _span(lo.to(unit), hi.to(unit))
+                out["for_patient"] = f"{text} per {per}"
     return out

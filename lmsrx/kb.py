@@ -194,3 +194,13 @@ def _integrity(built: dict[str, dict[str, Any]], entries: dict[tuple[str, str], 
                 (path, line), _ = entries[("drugs", rid)]
                 problems.append(Problem(path, line, f"drugs.{rid}: the name {name!r} is already used by drug {other!r}"))
 
+    classes = {d.drug_class for d in built["drugs"].values() if d.drug_class}
+    for rid, drug in sorted(built["drugs"].items()):
+        (path, line), _ = entries[("drugs", rid)]
+        for lim in drug.limits:
+            bad = [c for c in lim.counts if c not in built["drugs"] and c not in classes]
+            if bad:
+                problems.append(Problem(path, line, f"drugs.{rid}: a cumulative limit counts {', '.join(bad)}, "
+                                                    "which is neither a drug nor a drug class"))
+            if lim.counts and not any(c in (rid, drug.drug_class) for c in lim.counts):
+                problems.append(Problem(path, line, f"drugs.{rid}: a cumulative limit must count the drug itself or its class"))

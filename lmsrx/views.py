@@ -59,7 +59,7 @@ def kb_check(kb: Any) -> View:
 LMS_STATUS = {
     "approved": "approved for LMS", "approved-sts": "approved for soft-tissue sarcoma",
     "tumour-agnostic": "tumour-agnostic approval", "off-label": "off-label in LMS",
-    "withdrawn": "withdrawn", "not-recommended": "not recommended in LMS",
+    "withdrawn": "withdrawn", "not-recommended": "not recommended in LMS", "supportive": "supportive care",
 }
 
 
@@ -287,23 +287,27 @@ def drug(kb: Any, d: Any) -> View:
     lines += [f"Route: {', '.join(x.upper() for x in d.route)}"] if d.route else []
     lines += [f"Mechanism: {d.mechanism}"] if d.mechanism else []
     lines += [d.summary, f"Sources: {_cited(d.cite)}"]
+    from lmsrx.dosing import on_record, _span
+    from lmsrx.model import CONTEXT_TEXT
+
     dose_rows = []
     for x in d.doses:
-        q = x.per_cycle if d.planned_basis == "per-cycle" and x.per_cycle else x.amount
-        if x.low and q and x.low.unit == q.unit:
-            amount = f"{fmt_num(x.low.value)}-{q}"
-        else:
-            amount = str(q) if q else "-"
+        per = {p: on_record(x, p) for p in ("administration", "cycle")}
+        cells = [(_span(r.low, r.high) + (" (computed)" if r.computed else "")) if r else "-" for r in per.values()]
+        if x.fraction_of:
+            cells[0] = f"{fmt_num(x.percent)}% of the {x.fraction_of} dose" + (f", {x.times} times a day" if x.times else "")
+        context = x.context + (" (standard)" if x.standard else "") + (f" [{CONTEXT_TEXT[x.when]}]" if x.when else "") \
+            + (" [newer than the source]" if x.newer_than_source else "")
         schedule = x.schedule + (f" [{x.note}]" if x.note else "")
-        dose_rows.append([x.context + (" (standard)" if x.standard else ""), amount, schedule, x.status, _cited(x.cite)])
+        dose_rows.append([context, *cells, schedule, x.status, _cited(x.cite)])
     sections = [
         Section("Status and approvals", ["Status", "Region", "What", "Date", "Source says", "Sources"],
                 [[a.status, a.region, a.what + (f" ({a.note})" if a.note else ""), a.date or "-", a.source_says or "-", _cited(a.cite)]
                  for a in d.approvals], note=None if d.approvals else "No approval on record."),
-        Section(f"Doses ({d.planned_basis.replace('-', ' ')})", ["Context", "Dose", "Schedule", "Status", "Sources"], dose_rows,
+        Section("Doses on record", ["Context", "Per administration", "Per cycle", "Schedule", "Status", "Sources"], dose_rows,
                 note=None if d.doses else "No dose on record."),
         Section("Limits", ["Scope", "Severity", "Maximum", "Applies", "Why", "Sources"],
-                [[x.scope, x.severity, str(x.max), x.when or "always", x.basis, _cited(x.cite)] for x in d.limits],
+                [[x.scope, x.severity, str(x.max), CONTEXT_TEXT[x.when] if x.when else "always", x.basis, _cited(x.cite)] for x in d.limits],
                 note=None if d.limits else "No limit on record."),
         Section("Toxicities", ["Toxicity", "Detail", "Sources"],
                 [[t.name + (" (boxed warning)" if t.boxed else ""), t.detail or "-", _cited(t.cite)] for t in d.toxicities]),
@@ -336,20 +340,40 @@ def drugs(kb: Any, items: list) -> View:
 
 
 # ------------------------------------------------------------------ dose
+VERDICT_TEXT = {
+    "ok": "OK: checked against the doses and limits on record, and within them",
+    "warning": "WARNING: see the checks below",
+    "exceeds": "EXCEEDS: do not give as ordered",
+    "not checked": "no planned dose given (--planned)",
+}
+
+
+def check_dicts(checks: list) -> list[dict[str, Any]]:
+    return [{"rule": c.rule, "severity": c.severity, "result": c.result, "value": c.value, "limit": c.limit,
+             "basis": c.basis, "cite": list(c.cite)} for c in checks]
+
+
+def check_rows(checks: list) -> list[list[str]]:
+    return [[c.result.upper(), c.rule, c.value, c.limit, c.basis, ", ".join(c.cite) or "-"] for c in checks]
+
+
+CHECK_COLUMNS = ["Result", "Rule", "Ordered", "On record / limit", "Why", "Sources"]
+
+
 def dose(kb: Any, r: Any) -> View:
     d = r.drug
     data: dict[str, Any] = {
         "drug": d.id,
         "inputs": r.inputs(),
-        "planned_basis": d.planned_basis,
         "bsa": r.bsa.as_dict() if r.bsa else None,
         "standard": r.standard,
+        "per": r.per,
+        "route": r.route,
         "planned": {k: str(v) for k, v in r.shown().items()},
         "planned_values": {k: round(v.value, 4) for k, v in r.forms.items()},
         "rate": r.rate,
         "cumulative": r.cumulative,
-        "checks": [{"rule": c.rule, "severity": c.severity, "result": c.result, "value": c.value, "limit": c.limit,
-                    "basis": c.basis, "cite": list(c.cite)} for c in r.checks],
+        "checks": check_dicts(r.checks),
         "notes": r.notes,
         "verdict": r.verdict,
     }
@@ -361,25 +385,25 @@ def dose(kb: Any, r: Any) -> View:
         s = r.standard
         lines.append(f"Standard dose ({s['context']}): {s['schedule']}" + (f" = {s['for_patient']} for this patient" if s.get("for_patient") else ""))
     if r.planned:
-        lines.append(f"Planned ({d.planned_basis.replace('-', ' ')}): {r.planned} = " + ", ".join(str(v) for v in r.shown().values()))
+        lines.append(f"Planned (per {r.per}): {r.planned} = " + ", ".join(str(v) for v in r.shown().values()))
     if r.rate:
         lines.append(f"Infusion: over {fmt_num(r.rate['minutes'])} min = {fmt_num(r.rate['mg_per_m2_per_min'])} mg/m2/min"
                      if r.rate.get("mg_per_m2_per_min") is not None else f"Infusion over {fmt_num(r.rate['minutes'])} min")
-    if r.cumulative and r.cumulative.get("total_mg_per_m2") is not None:
-        lines.append(f"Cumulative: prior {fmt_num(r.cumulative['prior_mg_per_m2'])} mg/m2 + this dose = "
-                     f"{fmt_num(r.cumulative['total_mg_per_m2'])} mg/m2")
+    if r.cumulative and r.cumulative.get("agents"):
+        for agent, v in r.cumulative["agents"].items():
+            prior = "not given" if v["prior_mg_per_m2"] is None else f"{fmt_num(v['prior_mg_per_m2'])} mg/m2"
+            lines.append(f"Cumulative {kb.drugs[agent].name}: prior {prior}"
+                         + (f", this {fmt_num(v['this_mg_per_m2'])} mg/m2" if v["this_mg_per_m2"] is not None else ""))
+        lines.append(f"Note: {r.cumulative['equivalence']}")
     lines += [f"Note: {n}" for n in r.notes]
-    verdict = {"ok": "OK: within every limit on record", "warning": "WARNING: see the checks below",
-               "exceeds": "EXCEEDS A HARD LIMIT: do not give as planned", "not checked": "no planned dose given (--planned)"}[r.verdict]
     return View(
-        title=f"{d.name} dose check: {verdict}", data=data,
+        title=f"{d.name} dose check: {VERDICT_TEXT[r.verdict]}", data=data,
         rows=[{"drug": d.id, **{k: v for k, v in c.items() if k != "cite"}, "verdict": r.verdict} for c in data["checks"]]
         or [{"drug": d.id, "rule": None, "severity": None, "result": None, "value": None, "limit": None, "basis": None, "verdict": r.verdict}],
         lines=lines,
-        sections=[Section("Checks", ["Result", "Rule", "Value", "Limit", "Why", "Sources"],
-                          [[c.result.upper(), c.rule, c.value, c.limit, c.basis, ", ".join(c.cite) or "-"] for c in r.checks])]
-        if r.checks else [],
-        footer=["Decision support only: the prescriber and pharmacist check every order."],
+        sections=[Section("Checks", CHECK_COLUMNS, check_rows(r.checks))] if r.checks else [],
+        footer=["Dose rule: within 10% of a dose on record is routine rounding (HOPA 2018); a written limit wins. "
+                "Decision support only: the prescriber and pharmacist check every order."],
     )
 
 
@@ -470,3 +494,51 @@ def search(hits: list, query: str) -> View:
     return View(title=f"{len(hits)} results for {query!r}", data=data, rows=data,
                 sections=[Section("Results", ["Kind", "Id", "Title", "Score"], [[h.kind, h.id, h.title, str(h.score)] for h in hits])],
                 plain=[f"{h.kind}\t{h.id}" for h in hits])
+
+
+# ------------------------------------------------------------------ order
+def order_data(sheet: Any) -> dict[str, Any]:
+    o = sheet.order
+    return {
+        "id": o.id,
+        "inputs": o.inputs(),
+        "bsa": o.body.bsa.as_dict() if o.body.bsa else None,
+        "regimen": o.regimen.id if o.regimen else None,
+        "checks": [{"where": r.where, "drug": r.drug, **d} for r, d in zip(sheet.rows, check_dicts([r.check for r in sheet.rows]))],
+        "cumulative": sheet.cumulative,
+        "verdict": sheet.verdict,
+    }
+
+
+def order_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"order": data["id"], "where": c["where"], "drug": c["drug"], "rule": c["rule"], "result": c["result"],
+             "value": c["value"], "limit": c["limit"], "basis": c["basis"], "cite": c["cite"], "verdict": data["verdict"]}
+            for c in data["checks"]]
+
+
+def order(kb: Any, sheet: Any) -> View:
+    data = order_data(sheet)
+    o = sheet.order
+    lines = []
+    if o.body.bsa:
+        b = o.body.bsa
+        how = "given" if b.formula == "given" else f"{b.formula}, height {fmt_num(b.height_cm)} cm, weight {fmt_num(b.weight_kg)} kg"
+        lines.append(f"BSA: {fmt_num(b.value)} m2 ({how})")
+    lines.append("Regimen: " + (o.regimen.name if o.regimen else "not named (no regimen checks)")
+                 + (f"; cycle {o.cycle}" if o.cycle else "") + (f"; {o.cycle_days}-day cycle" if o.cycle_days else ""))
+    for ln in o.lines:
+        lines.append(f"Line {ln.number}: {ln.drug.name} {ln.dose}" + (f" x{ln.times} a day" if ln.times > 1 else "")
+                     + f", {'day' if len(ln.days) == 1 else 'days'} {', '.join(map(str, ln.days))}"
+                     + (f", over {fmt_num(ln.over_min)} min" if ln.over_min is not None else "")
+                     + (f", {ln.route.upper()}" if ln.route else ""))
+    if sheet.cumulative and sheet.cumulative.get("equivalence"):
+        lines.append(f"Note: {sheet.cumulative['equivalence']}")
+    rows = [[r.check.result.upper(), r.where, kb.drugs[r.drug].name if r.drug else "-", r.check.rule, r.check.value,
+             r.check.limit, r.check.basis, ", ".join(r.check.cite) or "-"] for r in sheet.rows]
+    return View(
+        title=f"Order {o.id or ''}: {VERDICT_TEXT[sheet.verdict]}".replace("Order :", "Order:"), data=data,
+        rows=order_rows(data), lines=lines,
+        sections=[Section("Verification sheet", ["Result", "Where", "Drug", *CHECK_COLUMNS[1:]], rows)],
+        footer=["Dose rule: within 10% of a dose on record is routine rounding (HOPA 2018); a written limit wins. "
+                "Decision support only: the prescriber and pharmacist check every order."],
+    )

@@ -17,6 +17,7 @@ Every problem becomes a :class:`~lmsrx.errors.Problem` naming ``file:line``.
 """
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -63,6 +64,9 @@ _NAN_INF = re.compile(r"[-+]?\.?(nan|NaN|NAN|inf|Inf|INF)")
 _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?")
 
 
+MAX_NUMBER_CHARS = 40
+
+
 class _Reject(Exception):
     def __init__(self, line: int, message: str) -> None:
         self.line = line
@@ -87,10 +91,15 @@ def _plain_scalar(text: str, line: int) -> Any:
         raise _Reject(line, f"ambiguous value {text!r} (YAML 1.1 reads it as base 60): quote it")
     if _TIMESTAMP.fullmatch(text):
         raise _Reject(line, f"unquoted date {text!r}: quote it (\"{text}\")")
+    if (_INT.fullmatch(text) or _FLOAT.fullmatch(text)) and len(text) > MAX_NUMBER_CHARS:
+        raise _Reject(line, f"a number of {len(text)} characters; the limit is {MAX_NUMBER_CHARS}")
     if _INT.fullmatch(text):
         return int(text)
     if _FLOAT.fullmatch(text):
-        return float(text)
+        number = float(text)
+        if not math.isfinite(number):
+            raise _Reject(line, f"{text!r} is not a finite number")
+        return number
     return text
 
 

@@ -16,7 +16,7 @@ def test_golden_drug_ifosfamide(run):
 
 
 def test_golden_dose_check(run):
-    r = run("dose", "ifosfamide", "--bsa", "1.8", "--planned", "25 g", "--format", "json")
+    r = run("dose", "ifosfamide", "--bsa", "1.8", "--planned", "25 g", "--per", "cycle", "--format", "json")
     assert r.exit_code == 3
     check("dose_ifosfamide_25g.json", r.stdout)
 
@@ -55,7 +55,8 @@ def test_drug_shows_withdrawn_and_discrepancies(run):
 def test_drug_ifosfamide_table_names_the_limits(run, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     out = run("drug", "ifosfamide", "--format", "table").stdout
-    for words in ("12 g/m2", "hard", "9-10 g/m2 per cycle", "Mesna", "hemorrhagic cystitis", "enzymes are saturated"):
+    for words in ("12 g/m2", "hard", "9-10 g/m2 per cycle", "Mesna", "hemorrhagic cystitis", "enzymes are saturated",
+                  "6 g/m2 (computed)", "newer"):
         assert words in out, words
 
 
@@ -66,14 +67,32 @@ def test_drugs_listing(run):
     assert run("drugs", "--status", "withdrawn").stdout.split() == ["olaratumab"]
     assert run("drugs", "--class", "steroid").exit_code == 2
     data = json.loads(run("drugs", "--format", "json").stdout)
-    assert len(data) == 17 and {"id", "name", "class", "status", "brands"} == set(data[0])
+    assert run("drugs", "--status", "supportive").stdout.split() == ["mesna"]
+    assert len(data) == 18 and {"id", "name", "class", "status", "brands"} == set(data[0])
 
 
 @pytest.mark.parametrize("args, code", [
     (["ifosfamide", "--bsa", "1.8", "--planned", "14 g/m2"], 3),
-    (["ifosfamide", "--bsa", "1.8", "--planned", "25 g"], 3),
-    (["ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2"], 0),
-    (["ifosfamide", "--bsa", "1.8", "--planned", "12 g/m2"], 0),
+    (["ifosfamide", "--bsa", "1.8", "--planned", "14 g/m2", "--per", "cycle"], 3),
+    (["ifosfamide", "--bsa", "1.8", "--planned", "25 g", "--per", "cycle"], 3),
+    (["ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2", "--per", "cycle"], 0),
+    (["ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2"], 3),  # one administration of a cycle's total
+    (["ifosfamide", "--bsa", "1.8", "--planned", "3 g/m2"], 0),
+    (["ifosfamide", "--bsa", "1.8", "--planned", "12 g/m2", "--per", "cycle"], 0),
+    (["ifosfamide", "--bsa", "1.8", "--planned", "12 g/m2", "--per", "cycle", "--fail-on", "warning"], 3),
+    (["ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2", "--per", "cycle", "--fail-on", "warning"], 0),
+    (["ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2", "--per", "week"], 2),
+    (["ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2", "--fail-on", "never"], 2),
+    (["gemcitabine", "--bsa", "1.8", "--planned", "90 min"], 2),
+    (["gemcitabine", "--bsa", "1.8", "--planned", "900 mg/m2", "--over", "1"], 3),
+    (["gemcitabine", "--bsa", "1.8", "--planned", "900 mg/m2", "--route", "oral"], 3),
+    (["pazopanib", "--planned", "800 mg", "--hepatic", "moderate"], 3),
+    (["pazopanib", "--planned", "800 mg", "--hepatic", "poor"], 2),
+    (["doxorubicin", "--bsa", "1.8", "--planned", "75 mg/m2", "--cumulative", "doxorubicin=350 mg/m2", "--cardiac-radiation"], 3),
+    (["doxorubicin", "--bsa", "1.8", "--planned", "75 mg/m2", "--cumulative", "doxorubicin=350 mg/m2", "--no-cardiac-radiation"], 0),
+    (["pld", "--bsa", "1.8", "--planned", "50 mg/m2", "--cumulative", "doxorubicin=520 mg/m2"], 3),
+    (["olaratumab", "--bsa", "1.8", "--planned", "1000 mg"], 3),
+    (["docetaxel", "--bsa", "1.8", "--planned", "200 mg/m2"], 3),
     (["ifosfamide", "--bsa", "nan", "--planned", "9 g/m2"], 2),
     (["ifosfamide", "--bsa", "inf", "--planned", "9 g/m2"], 2),
     (["ifosfamide", "--bsa", "0", "--planned", "9 g/m2"], 2),
@@ -94,9 +113,10 @@ def test_dose_exit_codes(run, args, code):
 
 def test_dose_json_carries_inputs_formula_values_checks_and_verdict(run):
     data = json.loads(run("dose", "ifosfamide", "--height", "170", "--weight", "70", "--formula", "dubois",
-                          "--planned", "9 g/m2", "--format", "json").stdout)
+                          "--planned", "9 g/m2", "--per", "cycle", "--format", "json").stdout)
     assert data["inputs"] == {"bsa_m2": None, "height_cm": 170.0, "weight_kg": 70.0, "formula": "dubois",
-                              "planned": "9 g/m2", "over_min": None, "cumulative": None}
+                              "hepatic": None, "cardiac_radiation": None, "planned": "9 g/m2", "per": "cycle",
+                              "route": None, "over_min": None, "cumulative": None}
     assert data["bsa"]["formula"] == "dubois" and data["bsa"]["value_m2"] == 1.81
     assert data["planned"]["absolute"] == "16.29 g"
     assert all({"rule", "severity", "result", "value", "limit", "basis", "cite"} == set(c) for c in data["checks"])
@@ -106,7 +126,7 @@ def test_dose_json_carries_inputs_formula_values_checks_and_verdict(run):
 def test_dose_gates_a_shell_pipeline(tmp_path):
     exe = [sys.executable, "-m", "lmsrx"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    ok = subprocess.run(exe + ["dose", "ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2"], capture_output=True, env=env)
+    ok = subprocess.run(exe + ["dose", "ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2", "--per", "cycle"], capture_output=True, env=env)
     bad = subprocess.run(exe + ["dose", "ifosfamide", "--bsa", "1.8", "--planned", "14 g/m2"], capture_output=True, env=env)
     assert (ok.returncode, bad.returncode) == (0, 3)
 

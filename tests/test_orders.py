@@ -1,0 +1,175 @@
+"""lmsrx order: whole-cycle verification, order-file errors with their line, NDJSON batches."""
+import json
+
+import pytest
+
+from golden_util import check
+from lmsrx import orders
+from lmsrx.errors import UsageError
+
+GEM_DOC = """\
+id: bed-12 C3
+patient: {height_cm: 168, weight_kg: 71}
+regimen: gemcitabine-docetaxel
+cycle: 3
+cycle_days: 21
+cumulative: {doxorubicin: 225 mg/m2}
+lines:
+  - {drug: gemcitabine, dose: 900 mg/m2, days: [1, 8], over_min: 90}
+  - {drug: docetaxel, dose: 100 mg/m2, days: [8], over_min: 60, route: IV}
+"""
+
+NEOADJ = {
+    "id": "neo-1", "patient": {"bsa_m2": 1.8}, "regimen": "neoadjuvant-epirubicin-ifosfamide", "cycle_days": 21,
+    "cumulative": {"doxorubicin": "0"},
+    "lines": [
+        {"drug": "epirubicin", "dose": "60 mg/m2", "days": [1, 2]},
+        {"drug": "ifosfamide", "dose": "3 g/m2", "days": [1, 2, 3]},
+        {"drug": "mesna", "dose": "600 mg/m2", "days": [1, 2, 3], "times": 3},
+    ],
+}
+
+
+def sheet(kb, doc):
+    return orders.verify(kb, orders.from_mapping(doc, kb))
+
+
+def results(s, where=None, rule=None):
+    return [r.check.result for r in s.rows if (where is None or r.where == where) and (rule is None or rule in r.check.rule)]
+
+
+def test_standard_neoadjuvant_cycle_is_ok(kb):
+    s = sheet(kb, NEOADJ)
+    assert s.verdict == "ok", [(r.where, r.check.rule, r.check.result, r.check.basis) for r in s.rows if r.check.result != "ok"]
+    assert "ok" in results(s, "day 1", "Mesna with Ifosfamide")
+    cum = next(r.check for r in s.rows if r.where == "cumulative" and "hard" in r.check.rule and "Epirubicin" in r.check.rule)
+    assert "this 120" in cum.value  # the anthracycline total after this cycle: 60 mg/m2 on days 1 and 2
+
+
+def test_mesna_missing_or_short_exceeds(kb):
+    no_mesna = {**NEOADJ, "lines": NEOADJ["lines"][:2]}
+    assert sheet(kb, no_mesna).verdict == "exceeds"
+    short = {**NEOADJ, "lines": [*NEOADJ["lines"][:2], {"drug": "mesna", "dose": "500 mg/m2", "days": [1, 2, 3], "times": 3}]}
+    s = sheet(kb, short)  # 1500 of 3000 mg/m2 a day = 50%
+    assert s.verdict == "exceeds" and "exceeds" in results(s, "day 1", "Mesna")
+    partial = {**NEOADJ, "lines": [*NEOADJ["lines"][:2], {"drug": "mesna", "dose": "600 mg/m2", "days": [1, 2], "times": 3}]}
+    assert results(sheet(kb, partial), "day 3", "Mesna") == ["exceeds"]  # ifosfamide on day 3 without mesna
+
+
+def test_per_day_and_per_cycle_totals(kb):
+    doubled = {**NEOADJ, "lines": [NEOADJ["lines"][0], {"drug": "ifosfamide", "dose": "3 g/m2", "days": [1, 2, 3], "times": 2},
+                                   NEOADJ["lines"][2]]}
+    s = sheet(kb, doubled)  # 6 g/m2 a day, 18 g/m2 a cycle
+    assert "exceeds" in results(s, "day 1") and "exceeds" in results(s, "cycle", "hard limit (cycle)")
+    epi = {**NEOADJ, "lines": [{"drug": "epirubicin", "dose": "120 mg/m2", "days": [1, 2]}, *NEOADJ["lines"][1:]]}
+    assert "exceeds" in results(sheet(kb, epi), "line 1") and "exceeds" in results(sheet(kb, epi), "cycle")
+
+
+def test_regimen_checks(kb):
+    s = sheet(kb, {**NEOADJ, "regimen": "gemcitabine-docetaxel"})
+    assert s.verdict == "exceeds" or "warning" in results(s, "regimen")
+    drugs = {r.check.value for r in s.rows if r.check.rule == "regimen drugs"}
+    assert {"missing", "Epirubicin", "Ifosfamide"} <= drugs
+    wrong_days = {**NEOADJ, "lines": [{"drug": "epirubicin", "dose": "60 mg/m2", "days": [1, 8]}, *NEOADJ["lines"][1:]]}
+    assert "warning" in results(sheet(kb, wrong_days), "regimen", "schedule")
+    no_length = {k: v for k, v in NEOADJ.items() if k != "cycle_days"}
+    assert results(sheet(kb, no_length), "regimen", "cycle length") == ["warning"]
+    assert results(sheet(kb, {**NEOADJ, "cycle_days": 28}), "regimen", "cycle length") == ["warning"]
+
+
+def test_wrong_route_withdrawn_and_cumulative(kb):
+    oral = {"patient": {"bsa_m2": 1.8}, "lines": [{"drug": "gemcitabine", "dose": "900 mg/m2", "days": [1, 8], "route": "oral"}]}
+    assert sheet(kb, oral).verdict == "exceeds"
+    withdrawn = {"patient": {"bsa_m2": 1.8, "weight_kg": 70},
+                 "lines": [{"drug": "olaratumab", "dose": "15 mg/kg", "days": [1, 8]}]}
+    assert sheet(kb, withdrawn).verdict == "exceeds"
+    over = {"patient": {"bsa_m2": 1.8}, "cumulative": {"doxorubicin": "500 mg/m2"},
+            "lines": [{"drug": "doxorubicin", "dose": "75 mg/m2", "days": [1]}]}
+    assert sheet(kb, over).verdict == "exceeds"
+    unknown = {"patient": {"bsa_m2": 1.8}, "lines": [{"drug": "doxorubicin", "dose": "75 mg/m2", "days": [1]}]}
+    s = sheet(kb, unknown)
+    assert s.verdict == "warning" and any("prior exposure not given" in r.check.value for r in s.rows)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("patient: {bsa_m2: 1.8}\nlines:\n  - {drug: gemcitabine, dos: 900 mg/m2, days: [1]}\n", "order.yaml:3: unknown key 'dos'"),
+    ("patient: {bsa_m2: 1.8}\nlines:\n  - {drug: gemcitabine, days: [1]}\n", "order.yaml:3: line 1 has no 'dose'"),
+    ("patient: {bsa_m2: 1.8}\nlines:\n  - drug: gemcitabin\n    dose: 900 mg/m2\n    days: [1]\n",
+     "order.yaml:3: line 1: unknown drug 'gemcitabin' (did you mean gemcitabine"),
+    ("patient: {bsa_m2: 1.8}\nlines:\n  - {drug: gemcitabine, dose: 90 min, days: [1]}\n", "not a dose"),
+    ("patient: {bsa_m2: 1.8}\nlines:\n  - {drug: gemcitabine, dose: 15 mg/kg, days: [1]}\n", "give the patient's weight_kg"),
+    ("patient: {bsa_m2: 9}\nlines:\n  - {drug: gemcitabine, dose: 900 mg/m2, days: [1]}\n", "order.yaml:1: bsa_m2 must be"),
+    ("patient: {bsa_m2: 1.8}\nlines:\n  - {drug: gemcitabine, dose: 900 mg/m2, days: [0]}\n", "order.yaml:3: line 1: days"),
+    ("patient: {bsa_m2: 1.8}\nregimen: gem-doc\nlines:\n  - {drug: gemcitabine, dose: 900 mg/m2, days: [1]}\n",
+     "order.yaml:2: unknown regimen"),
+    ("patient: {bsa_m2: 1.8}\nlines: []\n", "order.yaml:2: an order needs 'lines'"),
+    ("lines:\n  - {drug: gemcitabine, dose: 900 mg/m2, days: [1]}\n", "needs 'patient'"),
+    ("patient: {bsa_m2: 1.8}\ncumulative: {doxorubicn: 100 mg/m2}\nlines:\n  - {drug: gemcitabine, dose: 900 mg/m2, days: [1]}\n",
+     "order.yaml:2:"),
+    ("patient: {bsa_m2: 1.8, hepatic: poor}\nlines:\n  - {drug: gemcitabine, dose: 900 mg/m2, days: [1]}\n", "hepatic must be"),
+    ("patient: {bsa_m2: 1.8}\nlines:\n  - {drug: pazopanib, dose: 800 mg, days: [1], over_min: 30}\n", "given orally"),
+])
+def test_bad_orders_are_refused_with_their_line(run, tmp_path, text, words):
+    path = tmp_path / "order.yaml"
+    path.write_text(text, encoding="utf-8")
+    r = run("order", str(path))
+    assert r.exit_code == 2 and words in r.stderr.replace(str(tmp_path) + "/", ""), r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_order_cli_golden_json_and_tsv(run, tmp_path):
+    path = tmp_path / "cycle.yaml"
+    path.write_text(GEM_DOC, encoding="utf-8")
+    r = run("order", str(path), "--format", "json")
+    assert r.exit_code == 0
+    check("order_gem_doc.json", r.stdout.replace(str(tmp_path), "TMP"))
+    r = run("order", str(path))
+    assert r.exit_code == 0
+    check("order_gem_doc.tsv", r.stdout)
+    assert run("order", str(path), "--fail-on", "warning").exit_code == 3  # the label's 60-minute caution warns
+
+
+def test_order_from_stdin_json(run):
+    r = run("order", "-", "--format", "json", input=json.dumps(NEOADJ))
+    assert r.exit_code == 0 and json.loads(r.stdout)["verdict"] == "ok"
+    bad = {**NEOADJ, "lines": NEOADJ["lines"][:2]}
+    assert run("order", "-", input=json.dumps(bad)).exit_code == 3
+
+
+def test_order_batch_keeps_going_and_echoes_ids(run, tmp_path):
+    good = json.dumps(NEOADJ)
+    lines = [
+        good.encode(),
+        b"\xff\xfe not utf-8",
+        b'{"id": 1e400, "patient": {"bsa_m2": 1.8}, "lines": []}',
+        json.dumps({**NEOADJ, "id": "short-mesna", "lines": NEOADJ["lines"][:2]}).encode(),
+        b'{"id": "\\ud800", "patient": {"bsa_m2": 1.8}}',
+        b'{"id": "x", "patient": {"bsa_m2": 1e400}, "lines": [{"drug": "gemcitabine", "dose": "900 mg/m2", "days": [1]}]}',
+        b'{"id": "' + b"9" * 5000 + b'"}',
+        b"",
+        b"[1, 2]",
+        json.dumps({**NEOADJ, "id": 7}).encode(),
+    ]
+    path = tmp_path / "orders.ndjson"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    r = run("order", "--batch", str(path))
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [o["line"] for o in out] == [1, 2, 3, 4, 5, 6, 7, 9, 10]
+    assert [o.get("verdict") or "error" for o in out] == ["ok", "error", "error", "exceeds", "error", "error", "error", "error", "ok"]
+    assert out[0]["id"] == "neo-1" and out[3]["id"] == "short-mesna" and out[8]["id"] == "7"
+    assert r.exit_code == 3
+    r = run("order", "--batch", str(path), "--format", "csv")
+    assert r.stdout.splitlines()[0].startswith("order,where,drug,rule,result")
+    assert run("order", "--batch", str(path), "--format", "json").exit_code == 2
+
+
+def test_order_needs_one_input(run):
+    assert run("order").exit_code == 2
+    assert run("order", "a.yaml", "--batch", "b.ndjson").exit_code == 2
+    assert run("order", "/nonexistent/order.yaml").exit_code == 2
+
+
+def test_order_patient_bsa_from_height_weight_is_bounded(kb):
+    with pytest.raises(UsageError):
+        orders.from_mapping({"patient": {"height_cm": 250, "weight_kg": 350},
+                             "lines": [{"drug": "gemcitabine", "dose": "900 mg/m2", "days": [1]}]}, kb)
