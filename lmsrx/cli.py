@@ -144,9 +144,12 @@ def options(
     histology: Optional[str] = typer.Option(None, "--histology", help=HISTOLOGY_HELP),
     grade: Optional[str] = typer.Option(None, "--grade", help="low, intermediate or high."),
     size: Optional[float] = typer.Option(None, "--size", metavar="CM", help="Tumour size in cm (above 0, at most 100)."),
+    depth: Optional[str] = typer.Option(None, "--depth", help="Tumour depth: deep or superficial (the neoadjuvant trials enrolled deep tumours)."),
+    age: Optional[int] = typer.Option(None, "--age", min=0, max=120, help="Age in years (0-120)."),
     margin: Optional[str] = typer.Option(None, "--margin", help="Surgical margin: negative or positive."),
     biomarker: Optional[List[str]] = typer.Option(None, "--biomarker", help="Repeatable: msi-h, dmmr, ntrk-fusion, er-positive, pr-positive, mss, pmmr, ntrk-negative, er-negative, pr-negative."),
-    prior: Optional[List[str]] = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatable: a prior drug (id, brand or alias), a class (anthracycline), or none. Once given, the list is taken as complete."),
+    prior: Optional[List[str]] = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatable: a prior drug (id, brand or alias), a class (anthracycline), or none: all prior systemic therapy, perioperative included. Once given, the list is taken as complete."),
+    progressed_on: Optional[List[str]] = typer.Option(None, "--progressed-on", metavar="DRUG_OR_CLASS", help="Repeatable: a drug or class the disease progressed on; regimens holding it are excluded (a drug merely received stays a caution)."),
     anthracycline_ineligible: bool = typer.Option(False, "--anthracycline-ineligible", help="The patient cannot have an anthracycline."),
     condition: Optional[List[str]] = typer.Option(None, "--condition", help="Repeatable: cardiac, renal or hepatic (adds cautions)."),
     exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="DRUG", help="Repeatable: leave out regimens containing this drug."),
@@ -171,8 +174,9 @@ def options(
     from lmsrx import patient as patient_mod
 
     flags = {
-        "setting": setting, "line": line, "histology": histology, "grade": grade, "size_cm": size, "margin": margin,
-        "biomarkers": biomarker or None, "prior": prior or None, "conditions": condition or None,
+        "setting": setting, "line": line, "histology": histology, "grade": grade, "size_cm": size, "depth": depth,
+        "age": age, "margin": margin, "biomarkers": biomarker or None, "prior": prior or None,
+        "progressed_on": progressed_on or None, "conditions": condition or None,
         "anthracycline_ineligible": anthracycline_ineligible or None, "exclude": exclude or None,
     }
     given = {k: v for k, v in flags.items() if v is not None}

@@ -280,11 +280,11 @@ def _statuses(records: list[OnRecord]) -> str:
     return ", ".join(sorted({r.dose.status for r in records}))
 
 
-def compare(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: str | None, label: str = "") -> list[Check]:
+def compare(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: str | None) -> list[Check]:
     """One planned amount (in every form the patient allows) against the written limits and the doses on record."""
     scope = SCOPE_OF[per]
     checks: list[Check] = []
-    hard_governs = False
+    hard: Quantity | None = None  # a hard written limit for this basis governs the upper side
     for lim in (x for x in drug.limits if x.scope == scope):
         holds = True if lim.when is None else body.holds(lim.when)
         if holds is False:
@@ -302,14 +302,15 @@ def compare(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: s
         else:
             res = ("exceeds" if lim.severity == "hard" else "warning") if above else "ok"
             why = lim.basis
-            hard_governs = hard_governs or lim.severity == "hard"
+            if lim.severity == "hard" and (hard is None or lim.max.base() < hard.base()):
+                hard = lim.max
         checks.append(Check(rule, lim.severity, res, str(value.to(lim.max.unit)), f"{lim.max} per {per}", why, lim.cite))
-    checks += _against_records(drug, have, per, body, route, hard_governs, label)
+    checks += _against_records(drug, have, per, body, route, hard)
     return checks
 
 
 def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: str | None,
-                     hard_governs: bool, label: str) -> list[Check]:
+                     hard: Quantity | None) -> list[Check]:
     records = records_for(drug, per, body, route)
     rule = f"doses on record ({per})"
     if not records:
@@ -331,8 +332,10 @@ def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body,
         v = value.to(hi.unit)
         if value.base() > hi.base() * (1 + TOLERANCE + EPS):
             pct = f"{(value.base() / hi.base() - 1) * 100:.0f}"
-            if hard_governs:
-                res, why = "warning", f"{pct}% above the highest dose on record ({hi}); within the written hard limit"
+            if hard is not None and family(hard) == fam and value.base() <= hard.base() * (1 + EPS):
+                res, why = "warning", f"{pct}% above the highest dose on record ({hi}); within the written hard limit ({hard})"
+            elif hard is not None and family(hard) == fam:
+                res, why = "exceeds", f"{pct}% above the highest dose on record ({hi}) and above the written hard limit ({hard})"
             else:
                 res, why = "exceeds", (f"{pct}% above the highest dose on record ({hi}): more than the 10% rounding "
                                        "tolerance, so a different dose" + _elsewhere(drug, value, per, body, route))
@@ -457,6 +460,8 @@ def check(drug: Any, body: Body, planned_text: str | None, per: str = "administr
     if over_min is not None:
         result.rate, rate_checks = infusion(drug, result.forms, over_min)
         result.checks += rate_checks
+    elif per == "administration":
+        result.checks += time_not_given(drug, result.route)
     if kb is not None:
         planned_m2 = {drug.id: result.forms["per_m2"]} if "per_m2" in result.forms else {drug.id: None}
         result.cumulative, cum_checks = exposure.check(kb, planned_m2, cumulative, body.bsa, body, per)
@@ -465,6 +470,17 @@ def check(drug: Any, body: Body, planned_text: str | None, per: str = "administr
 
 
 # ------------------------------------------------------------------ infusion time and rate
+def time_not_given(drug: Any, route: str | None) -> list[Check]:
+    """A note, when the records give infusion times, that the time was not checked."""
+    timed = [d for d in drug.doses if d.duration is not None]
+    if route == "oral" or not timed:
+        return []
+    spans = sorted({f"{x.duration_low.to('min').value:g}-{x.duration}" if x.duration_low else str(x.duration) for x in timed})
+    return [Check("infusion time", "rate", "note", "not given", ", ".join(spans),
+                  "infusion time not checked: give it (--over MINUTES, or over_min in an order)", timed[0].cite)]
+
+
+
 def infusion(drug: Any, have: dict[str, Quantity], minutes: float) -> tuple[dict[str, Any], list[Check]]:
     """The planned infusion against the infusion times and rates on record, and any written time or rate limit."""
     per_m2 = have.get("per_m2")

@@ -6,17 +6,38 @@ Each criterion is **met**, **not met** or **unknown** for a patient. A regimen i
 failed criterion is listed). Two rules hold whatever the data says: a regimen
 with a withdrawn drug, or one the knowledge base marks withdrawn or not
 recommended, is never a candidate.
+
+Drug classes drive the rules (:data:`CLASS_RULES`): a rule about anthracyclines
+reaches every anthracycline (doxorubicin, epirubicin, pegylated liposomal
+doxorubicin) whether or not a regimen's record repeats it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from lmsrx.model import Criterion, Regimen
+from lmsrx.model import Caution, Criterion, Regimen
 from lmsrx.patient import Patient
 
 MET, UNMET, UNKNOWN = "met", "not met", "unknown"
 STRENGTH_LABELS = ("approved on a randomised phase III", "phase III", "phase II", "retrospective or early-phase", "other")
+STATPEARLS = ("statpearls-lms-2020",)
+
+# Rules that belong to a drug class, applied to every regimen holding a drug of that class.
+CLASS_RULES: dict[str, tuple[Criterion, ...]] = {
+    "anthracycline": (
+        Criterion("anthracycline-eligible", "contains an anthracycline", cite=STATPEARLS),
+        Criterion("prior-none", "after first line, anthracycline-based only if the first line was not", values=("anthracycline",),
+                  min=2, needs="prior therapy (was an anthracycline used?)", cite=STATPEARLS),
+    ),
+}
+CLASS_CAUTIONS: dict[str, tuple[Caution, ...]] = {
+    "anthracycline": (
+        Caution("cardiac", "an anthracycline: cardiomyopathy risk rises with the cumulative anthracycline dose; count every "
+                           "anthracycline given before (lmsrx dose --cumulative)",
+                ("label-doxorubicin-us", "label-epirubicin-us", "label-pld-us")),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +59,7 @@ class Assessment:
     verdicts: list[Verdict]
     cautions: list[str] = field(default_factory=list)
     strength: int = 4
+    preferred: str | None = None  # the source's stated preference, when it applies to this patient
 
     @property
     def strength_label(self) -> str:
@@ -65,16 +87,30 @@ class Answer:
 
 def assess(kb: Any, patient: Patient) -> Answer:
     results = [assess_regimen(kb, reg, patient) for reg in kb.regimens.values()]
-    order = lambda a: (a.strength, a.regimen.name.lower(), a.regimen.id)  # noqa: E731
+    order = lambda a: (a.preferred is None, a.strength, a.regimen.name.lower(), a.regimen.id)  # noqa: E731
     candidates = sorted((a for a in results if a.status != "excluded"), key=lambda a: (a.status != "eligible", *order(a)))
     excluded = sorted((a for a in results if a.status == "excluded"), key=order)
     return Answer(patient, candidates, excluded)
 
 
+def classes_of(kb: Any, reg: Regimen) -> list[str]:
+    return sorted({kb.drugs[d].drug_class for d in reg.drugs if kb.drugs[d].drug_class})
+
+
+def criteria_of(kb: Any, reg: Regimen) -> list[Criterion]:
+    """The regimen's own criteria plus its drug classes' rules that it does not already state."""
+    out = list(reg.criteria)
+    for cls in classes_of(kb, reg):
+        for rule in CLASS_RULES.get(cls, ()):
+            if not any(c.test == rule.test and set(c.values) == set(rule.values) for c in out):
+                out.append(rule)
+    return out
+
+
 def assess_regimen(kb: Any, reg: Regimen, p: Patient) -> Assessment:
-    verdicts = [_guard_withdrawn(kb, reg), _guard_excluded(reg, p)]
+    verdicts = [_guard_withdrawn(kb, reg), _guard_excluded(reg, p), _guard_progressed(kb, reg, p)]
     verdicts = [v for v in verdicts if v is not None]
-    verdicts += [evaluate(c, p) for c in reg.criteria]
+    verdicts += [evaluate(c, p) for c in criteria_of(kb, reg)]
     if reg.recommendation in ("withdrawn", "not-recommended") and not any(v.status == UNMET for v in verdicts):
         verdicts.append(Verdict("never", UNMET, f"marked {reg.recommendation} in the knowledge base"))
     if any(v.status == UNMET for v in verdicts):
@@ -83,7 +119,10 @@ def assess_regimen(kb: Any, reg: Regimen, p: Patient) -> Assessment:
         status = "conditional"
     else:
         status = "eligible"
-    return Assessment(reg, status, verdicts, cautions(kb, reg, p), strength(kb, reg))
+    preferred = None
+    if reg.preferred is not None and p.line is not None and p.line in reg.preferred.lines:
+        preferred = reg.preferred.text
+    return Assessment(reg, status, verdicts, cautions(kb, reg, p), strength(kb, reg), preferred)
 
 
 def _guard_withdrawn(kb: Any, reg: Regimen) -> Verdict | None:
@@ -101,6 +140,13 @@ def _guard_excluded(reg: Regimen, p: Patient) -> Verdict | None:
     if not hit:
         return None
     return Verdict("exclude", UNMET, f"excluded on request (--exclude {', '.join(hit)})")
+
+
+def _guard_progressed(kb: Any, reg: Regimen, p: Patient) -> Verdict | None:
+    hit = [kb.drugs[d].name for d in reg.drugs if d in p.progressed_drugs]
+    if not hit:
+        return None
+    return Verdict("progressed-on", UNMET, f"the disease progressed on {', '.join(hit)}; not offered again as if new")
 
 
 def _prior_hit(values: tuple[str, ...], p: Patient) -> list[str]:
@@ -136,6 +182,21 @@ def evaluate(c: Criterion, p: Patient) -> Verdict:
         from lmsrx.units import fmt
 
         return v(MET if c.over is not None and p.size_cm > c.over else UNMET, f"{fmt(p.size_cm)} cm")
+    if t == "size-at-least":
+        if p.size_cm is None:
+            return v(UNKNOWN, needs=c.needs or "tumour size")
+        from lmsrx.units import fmt
+
+        return v(MET if c.over is not None and p.size_cm >= c.over else UNMET, f"{fmt(p.size_cm)} cm")
+    if t == "depth":
+        if p.depth is None:
+            return v(UNKNOWN, needs=c.needs or "tumour depth (deep or superficial)")
+        return v(MET if p.depth in c.values else UNMET, f"the tumour is {p.depth}")
+    if t == "age":
+        if p.age is None:
+            return v(UNKNOWN, needs=c.needs or "age")
+        ok = (c.min is None or p.age >= c.min) and (c.max is None or p.age <= c.max)
+        return v(MET if ok else UNMET, f"aged {p.age}")
     if t == "biomarker":
         present = [m for m in c.values if m in p.biomarkers]
         if present:
@@ -148,6 +209,8 @@ def evaluate(c: Criterion, p: Patient) -> Verdict:
     if t == "anthracycline-eligible":
         return v(UNMET, "the patient cannot have an anthracycline") if p.anthracycline_ineligible else v(MET)
     if t == "prior-none":
+        if c.min is not None and p.setting in ("adjuvant", "neoadjuvant"):
+            return v(MET, f"{p.setting}: not a later line")
         if c.min is not None:
             if p.line is None:
                 return v(UNKNOWN, needs="line of therapy")
@@ -158,16 +221,14 @@ def evaluate(c: Criterion, p: Patient) -> Verdict:
         hit = _prior_hit(c.values, p)
         return v(UNMET, f"already given: {', '.join(hit)}") if hit else v(MET, "not given before")
     if t == "after-anthracycline":
+        # prior therapy means all prior systemic therapy, perioperative included
         if p.anthracycline_ineligible:
             return v(MET, "anthracycline-ineligible")
-        if p.line is None:
-            return v(UNKNOWN, needs="line of therapy")
-        if p.line < 2:
-            return v(UNMET, "first line and not anthracycline-ineligible")
+        if _prior_hit(("anthracycline",), p):
+            return v(MET, "prior anthracycline" + (" (before this line: perioperative)" if p.line == 1 else ""))
         if not p.prior_known:
-            return v(UNKNOWN, needs=c.needs or "prior therapy")
-        hit = _prior_hit(("anthracycline",), p)
-        return v(MET, "prior anthracycline") if hit else v(UNMET, "no prior anthracycline")
+            return v(UNKNOWN, needs=c.needs or "prior therapy, perioperative included")
+        return v(UNMET, "no prior anthracycline")
     if t == "progressed-or-no-alternative":
         if p.line is None:
             return v(UNKNOWN, needs="line of therapy")
@@ -177,17 +238,37 @@ def evaluate(c: Criterion, p: Patient) -> Verdict:
     raise ValueError(f"unknown criterion test {t!r}")  # pragma: no cover - the schema forbids it
 
 
+def cautions_of(kb: Any, reg: Regimen) -> list[Caution]:
+    """The regimen's cautions plus its drug classes' cautions for a condition it does not already address."""
+    out = list(reg.cautions)
+    for cls in classes_of(kb, reg):
+        for extra in CLASS_CAUTIONS.get(cls, ()):
+            if not any(c.when == extra.when and cls in c.text.lower() for c in out):
+                out.append(extra)
+    return out
+
+
 def cautions(kb: Any, reg: Regimen, p: Patient) -> list[str]:
     out = []
-    for c in reg.cautions:
+    for c in cautions_of(kb, reg):
         if c.when == "always" or c.when in p.conditions:
             out.append(c.text)
+        elif c.when == "depth-not":
+            if p.depth is None:
+                out.append(f"depth not given: {c.text}")
+            elif p.depth not in c.values:
+                out.append(f"{p.depth} tumour: {c.text}")
+        elif c.when == "age-outside":
+            if p.age is None:
+                out.append(f"age not given: {c.text}")
+            elif (c.min is not None and p.age < c.min) or (c.max is not None and p.age > c.max):
+                out.append(f"aged {p.age}: {c.text}")
         elif c.when == "site-not-in":
             if p.histology is None:
                 out.append(f"site not given: {c.text}")
             elif p.histology not in c.values:
                 out.append(f"{p.histology} primary: {c.text}")
-    again = sorted(set(reg.drugs) & p.prior_drugs)
+    again = sorted(set(reg.drugs) & (p.prior_drugs - p.progressed_drugs))
     if again:
         out.append(f"already received in an earlier line: {', '.join(again)}")
     return out
@@ -210,13 +291,28 @@ def evidence_rank(kb: Any, reg: Regimen, ev: Any) -> int:
     return 4
 
 
+def tested(ev: Any, reg: Regimen) -> bool:
+    """Whether an evidence record tested this regimen: one of its arms is the regimen (records
+    without arm links count for the regimen whose drugs they are about)."""
+    if ev.arm_regimens:
+        return any(reg.id in arm for arm in ev.arm_regimens)
+    return set(ev.drugs) == set(reg.drugs) or not ev.drugs
+
+
+def supports(ev: Any, reg: Regimen) -> bool:
+    """Evidence that gives the regimen strength for LMS: it tested the regimen and its result supports it in LMS."""
+    return ev.lms_result == "supports" and tested(ev, reg)
+
+
 def strength(kb: Any, reg: Regimen) -> int:
-    """The regimen's best evidence rank (see :func:`evidence_rank`)."""
-    return min(evidence_rank(kb, reg, kb.evidence[e]) for e in reg.evidence)
+    """The regimen's best rank among the evidence that supports it in LMS (see :func:`evidence_rank`);
+    a negative result, or a benefit confined to another histology, gives no strength."""
+    return min((evidence_rank(kb, reg, kb.evidence[e]) for e in reg.evidence if supports(kb.evidence[e], reg)), default=4)
 
 
 def key_evidence(kb: Any, reg: Regimen) -> Any:
     """The strongest evidence record that has figures (else the strongest)."""
-    ranked = sorted(reg.evidence, key=lambda e: (not kb.evidence[e].endpoints, evidence_rank(kb, reg, kb.evidence[e]),
+    ranked = sorted(reg.evidence, key=lambda e: (not (kb.evidence[e].endpoints and tested(kb.evidence[e], reg)),
+                                                 not supports(kb.evidence[e], reg), evidence_rank(kb, reg, kb.evidence[e]),
                                                  not kb.evidence[e].design.randomised))
     return kb.evidence[ranked[0]]

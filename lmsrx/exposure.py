@@ -53,14 +53,15 @@ def members(kb: Any, owner: Any, lim: Any) -> list[str]:
 
 
 def applicable(kb: Any, agents: list[str]) -> list[tuple[Any, Any]]:
-    """(owner, limit) for every cumulative limit that a plan of these agents falls under:
-    the agent's own limits, and any limit that names the agent in its ``counts``."""
-    out = []
-    for owner in kb.drugs.values():
-        for lim in owner.limits:
-            if lim.scope == "cumulative" and any(a == owner.id or a in lim.counts for a in agents):
-                out.append((owner, lim))
-    return out
+    """(owner, limit) for every cumulative limit that a plan of these agents falls under: the agent's
+    own limits, and any limit whose ``counts`` names the agent or its class (a class rule reaches
+    every member of the class)."""
+    return [(owner, lim) for owner in kb.drugs.values() for lim in owner.limits
+            if lim.scope == "cumulative" and any(_falls_under(kb.drugs[a], owner, lim) for a in agents)]
+
+
+def _falls_under(drug: Any, owner: Any, lim: Any) -> bool:
+    return drug.id == owner.id or drug.id in lim.counts or (drug.drug_class is not None and drug.drug_class in lim.counts)
 
 
 def _per_m2(q: Quantity | None, bsa: BSA | None) -> Quantity | None:
@@ -96,11 +97,19 @@ def check(kb: Any, planned: dict[str, Quantity | None], items: list[str] | None,
         info["agents"][a] = {"prior_mg_per_m2": round(p.value, 4) if p else (0 if prior is not None and a not in prior else None),
                              "this_mg_per_m2": round(t.value, 4) if t else None}
     checks = []
-    counted: set[str] = set()
+    counted: set[str] = set()  # agents a limit names one by one (a class-wide sum is no equivalence)
     for owner, lim in limits:
         names = members(kb, owner, lim)
-        counted.update(names)
+        if not any(c in {d.drug_class for d in kb.drugs.values()} for c in lim.counts):
+            counted.update(names)
         checks.append(_one(kb, owner, lim, names, planned, prior, prior_m2, body, per, info))
+    if body.cardiac_risk:
+        covered = {a for owner, lim in limits if lim.when == "cardiac-risk" for a in members(kb, owner, lim)}
+        for a in planned:
+            if kb.drugs[a].drug_class == "anthracycline" and a not in covered:
+                checks.append(Check("cardiac radiation", "context", "warning", "given", "none on record",
+                                    f"not verified: no lower cumulative limit after cardiac radiation or cardiotoxic therapy "
+                                    f"is on record for {kb.drugs[a].name}", kb.drugs[a].cite))
     if prior is not None:
         for a in sorted(set(prior) - counted):
             if prior[a].value > 0 and _same_class(kb, a, planned):

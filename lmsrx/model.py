@@ -222,7 +222,7 @@ class Toxicity:
 class Drug:
     id: Ident
     name: str
-    lms_status: Literal["approved", "approved-sts", "tumour-agnostic", "off-label", "withdrawn", "not-recommended", "supportive"]
+    lms_status: Literal["approved", "approved-sts", "tumour-agnostic", "off-label", "withdrawn", "not-recommended", "supportive", "unrecorded"]
     summary: str
     cite: Cites = field(metadata=ONE)
     drug_class: Literal[
@@ -276,20 +276,48 @@ class Effect:
 
 @dataclass(frozen=True)
 class Endpoint:
+    """One reported figure, typed: ``kind`` says what its numbers are.
+
+    * ``value``: one number, of the arm named in ``arm`` (or of the whole population);
+    * ``range``: two numbers, the low and high ends of a reported range (never two arms);
+    * ``arms``: one number per arm of the evidence record, in the order of its ``arms``
+      (``arm_order_unknown`` when the record does not say which is which).
+
+    ``cis`` holds a confidence interval per number; ``effect`` a ratio with its kind.
+    """
+
     name: str
     origin: Literal["source", "publication"]
     cite: Cites = field(metadata=ONE)
-    values: tuple[float, ...] = ()
+    values: tuple[float, ...] = field(default=(), metadata={"repeats": True})
+    kind: Literal["value", "range", "arms"] | None = None
+    arm: str | None = None
+    cis: tuple[tuple[float, ...], ...] = field(default=(), metadata={"repeats": True})
     unit: Literal["months", "percent", "years", "patients", "responses"] | None = None
     timepoint: str | None = None
+    population: str | None = None
     effect: Effect | None = None
     p: str | None = None
     note: str | None = None
     arm_order_unknown: bool = False
 
+    @property
+    def figure_kind(self) -> str:
+        if self.kind is not None:
+            return self.kind
+        return "value" if len(self.values) <= 1 else "arms"
+
     def problems(self) -> list[tuple[str, str]]:
         if self.values and self.unit is None:
             return [("unit", "figures need a unit")]
+        if self.figure_kind == "range" and (len(self.values) != 2 or self.values[0] > self.values[1]):
+            return [("values", "a range is two numbers, low then high")]
+        if self.figure_kind == "value" and len(self.values) > 1:
+            return [("values", "kind 'value' takes one number")]
+        if self.arm is not None and self.figure_kind != "value":
+            return [("arm", "'arm' names the arm of a single value; a comparison takes one value per arm")]
+        if self.cis and (len(self.cis) != len(self.values) or any(len(c) != 2 or c[0] > c[1] for c in self.cis)):
+            return [("cis", "one interval (low, high) per value")]
         return []
 
 
@@ -317,6 +345,8 @@ class Evidence:
     drugs: tuple[DrugRef, ...] = ()
     population: str | None = None
     arms: tuple[str, ...] = ()
+    arm_regimens: tuple[tuple[RegimenRef, ...], ...] = field(default=(), metadata={"repeats": True})
+    lms_result: Literal["supports", "negative", "other-histology", "background"] = "supports"
     endpoints: tuple[Endpoint, ...] = ()
     findings: tuple[str, ...] = ()
     conclusion: str | None = None
@@ -328,8 +358,12 @@ class Evidence:
     def problems(self) -> list[tuple[str, str]]:
         out = []
         for ep in self.endpoints:
-            if len(ep.values) > 1 and self.arms and len(ep.values) != len(self.arms):
+            if ep.figure_kind == "arms" and len(ep.values) != len(self.arms):
                 out.append(("endpoints", f"{ep.name!r} has {len(ep.values)} figures for {len(self.arms)} arms"))
+            if ep.arm is not None and ep.arm not in self.arms:
+                out.append(("endpoints", f"{ep.name!r}: arm {ep.arm!r} is not one of the record's arms"))
+        if self.arm_regimens and len(self.arm_regimens) != len(self.arms):
+            out.append(("arm_regimens", "give the regimens of each arm, in the order of 'arms' ([] for an arm of none)"))
         return out
 
 
@@ -339,7 +373,7 @@ class Criterion:
     """One eligibility test. ``why`` says it in words; ``needs`` names what is missing when unknown."""
 
     test: Literal[
-        "setting", "line", "site", "grade", "size-over", "biomarker",
+        "setting", "line", "site", "grade", "size-over", "size-at-least", "depth", "age", "biomarker",
         "prior-none", "anthracycline-eligible", "after-anthracycline", "progressed-or-no-alternative", "never",
     ]
     why: str
@@ -366,6 +400,7 @@ _CRITERION_VALUES: dict[str, tuple[str, ...]] = {
     "setting": typing.get_args(Setting),
     "site": typing.get_args(Site),
     "grade": typing.get_args(Grade),
+    "depth": ("deep", "superficial"),
     "biomarker": typing.get_args(Biomarker),
 }
 
@@ -374,10 +409,29 @@ _CRITERION_VALUES: dict[str, tuple[str, ...]] = {
 class Caution:
     """A warning shown with a candidate: always, for a patient condition, or outside the trials' sites."""
 
-    when: Literal["always", "cardiac", "renal", "hepatic", "site-not-in"]
+    when: Literal["always", "cardiac", "renal", "hepatic", "site-not-in", "depth-not", "age-outside"]
     text: str
     cite: Cites = field(metadata=ONE)
-    values: tuple[Site, ...] = ()
+    values: tuple[str, ...] = ()
+    min: int | None = None
+    max: int | None = None
+
+    def problems(self) -> list[tuple[str, str]]:
+        allowed = {"site-not-in": typing.get_args(Site), "depth-not": ("deep", "superficial")}.get(self.when)
+        if allowed is not None and (not self.values or any(v not in allowed for v in self.values)):
+            return [("values", f"{self.when} needs values from: {', '.join(allowed)}")]
+        if self.when == "age-outside" and self.min is None and self.max is None:
+            return [("min", "age-outside needs min and/or max (years)")]
+        return []
+
+
+@dataclass(frozen=True)
+class Preference:
+    """A preference the source states (``anthracyclines are usually the first choice``): ranks first, cited."""
+
+    text: str
+    cite: Cites = field(metadata=ONE)
+    lines: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -396,6 +450,8 @@ class Regimen:
     components: tuple[str, ...] = ()
     guideline: str | None = None
     cautions: tuple[Caution, ...] = ()
+    preferred: Preference | None = None
+    newer_than_source: bool = False
     replace: bool = False
 
 

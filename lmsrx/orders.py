@@ -271,9 +271,9 @@ def verify(kb: Any, order: Order) -> Sheet:
         if not _relative(ln.drug):
             for c in compare(ln.drug, have, "administration", body, route):
                 add(Row(where, ln.drug.id, c))
-        if ln.over_min is not None:
-            for c in dosing.infusion(ln.drug, have, ln.over_min)[1]:
-                add(Row(where, ln.drug.id, c))
+        timing = dosing.infusion(ln.drug, have, ln.over_min)[1] if ln.over_min is not None else dosing.time_not_given(ln.drug, route)
+        for c in timing:
+            add(Row(where, ln.drug.id, c))
     totals = _totals(order)
     for drug_id, by_day in totals.items():
         drug = kb.drugs[drug_id]
@@ -288,6 +288,12 @@ def verify(kb: Any, order: Order) -> Sheet:
             cycle = _sum([q for q, _ in by_day.values()])
             for c in compare(drug, cycle, "cycle", body, route):
                 add(Row("cycle", drug_id, c))
+            for c in _intensity(drug, cycle, order, body, route):
+                add(Row("cycle", drug_id, c))
+    if order.cycle_days is None and any(d.cycle_days for ln in order.lines for d in ln.drug.doses):
+        add(Row("cycle", None, Check("cycle length", "record", "warning", "not given", "cycle_days",
+                                     "not verified: without the cycle length (cycle_days) how often the cycle repeats, "
+                                     "and so the dose intensity, is not checked")))
     for c in _partners(kb, order, totals):
         add(c)
     if order.regimen is not None:
@@ -304,6 +310,39 @@ def verify(kb: Any, order: Order) -> Sheet:
         for c in checks:
             add(Row("cumulative", None, c))
     return sheet
+
+
+def _intensity(drug: Any, cycle: dict[str, Quantity], order: Order, body: Body, route: str | None) -> list[Check]:
+    """Dose intensity: the cycle's total over its length, against the doses on record over theirs (10% rule)."""
+    if order.cycle_days is None:
+        return []
+    rates = []
+    for r in dosing.records_for(drug, "cycle", body, route):
+        if r.dose.cycle_days:
+            rates.append((r.high.base() / r.dose.cycle_days, r))
+    if not rates:
+        return [Check("dose intensity", "record", "warning", f"{order.cycle_days}-day cycle", "none on record",
+                      f"not verified: no cycle length of {drug.name} is on record")]
+    out = []
+    for fam in sorted({dosing.family(r.high) for _, r in rates}):
+        value = cycle.get(fam)
+        group = [(x, r) for x, r in rates if dosing.family(r.high) == fam]
+        if value is None:
+            continue
+        top, ref = max(group, key=lambda g: g[0])
+        mine = value.base() / order.cycle_days
+        unit = {"per_m2": "mg/m2", "absolute": "mg", "per_kg": "mg/kg"}[fam]
+        shown = f"{value.to(ref.high.unit)} every {order.cycle_days} days"
+        on_record = f"{ref.high} every {ref.dose.cycle_days} days ({fmt(top)} {unit} a day)"
+        cites = ref.dose.cite + dosing.ROUNDING_CITE
+        if mine > top * (1 + dosing.TOLERANCE + dosing.EPS):
+            out.append(Check("dose intensity", "record", "exceeds", shown, on_record,
+                             f"{fmt(mine / top)} times the highest dose intensity on record: the cycles come too close "
+                             "together for this dose (more than the 10% rounding tolerance)", cites))
+        else:
+            out.append(Check("dose intensity", "record", "ok", shown, on_record,
+                             "no more than the highest dose intensity on record (within 10%)", cites))
+    return out
 
 
 def _relative(drug: Any) -> bool:
@@ -344,6 +383,8 @@ def _partners(kb: Any, order: Order, totals: dict) -> list[Row]:
             need = rec.percent * (rec.times or 1)  # percent of the partner's day
             cite = rec.cite
             rule = f"{helper.name} with {kb.drugs[partner].name}"
+            labelled = (f"the label gives {fmt(rec.percent)}% of the {kb.drugs[partner].name.lower()} dose (w/w)"
+                        + (f" {rec.times} times a day, {fmt(need)}% of the day's dose" if (rec.times or 1) > 1 else ""))
             if partner not in totals:
                 if helper.id in totals:
                     rows.append(Row("cycle", helper.id, Check(rule, "record", "warning", f"{helper.name} ordered", f"with {partner}",
@@ -355,7 +396,7 @@ def _partners(kb: Any, order: Order, totals: dict) -> list[Row]:
                 if got is None:
                     rows.append(Row(f"day {day}", helper.id, Check(rule, "hard", "exceeds", "none",
                                                                    f"{fmt(need)}% of {partner} (w/w)",
-                                                                   f"no {helper.name} on a day of {kb.drugs[partner].name}: {rec.schedule}",
+                                                                   f"no {helper.name.lower()} on a day of {kb.drugs[partner].name.lower()}: {labelled}",
                                                                    cite)))
                     continue
                 fam = next((f for f in ("per_m2", "absolute", "per_kg") if f in got[0] and f in pq), None)
@@ -367,16 +408,19 @@ def _partners(kb: Any, order: Order, totals: dict) -> list[Row]:
                 value = f"{fmt(share)}% ({got[0][fam]} for {pq[fam]})"
                 if share < need * (1 - dosing.EPS):
                     rows.append(Row(f"day {day}", helper.id, Check(rule, "hard", "exceeds", value, f"at least {fmt(need)}% (w/w)",
-                                                                   f"below the labelled share: {rec.schedule}", cite)))
+                                                                   f"too little {helper.name.lower()}: {labelled}", cite)))
                 else:
                     rows.append(Row(f"day {day}", helper.id, Check(rule, "record", "ok", value, f"at least {fmt(need)}% (w/w)",
-                                                                   f"at least the labelled share ({rec.schedule})", cite)))
+                                                                   f"at least the labelled share: {labelled}", cite)))
     return rows
 
 
 def _regimen_checks(kb: Any, order: Order) -> list[Row]:
     reg = order.regimen
     rows: list[Row] = []
+    if reg.recommendation in ("withdrawn", "not-recommended"):
+        rows.append(Row("regimen", None, Check("regimen status", "status", "exceeds" if reg.recommendation == "withdrawn" else "warning",
+                                               reg.recommendation, "standard or option", f"{reg.name}: {reg.summary}", reg.cite)))
     ordered = {ln.drug.id for ln in order.lines if ln.drug.lms_status != "supportive"}
     for d in reg.drugs:
         if d not in ordered:
@@ -388,10 +432,9 @@ def _regimen_checks(kb: Any, order: Order) -> list[Row]:
                                             f"{kb.drugs[d].name} is not part of {reg.name}", reg.cite)))
     schedules = {d: [x for x in kb.drugs[d].doses if reg.id in x.regimens] for d in reg.drugs}
     lengths = sorted({x.cycle_days for xs in schedules.values() for x in xs if x.cycle_days})
-    if order.cycle_days is None:
-        rows.append(Row("regimen", None, Check("cycle length", "record", "warning", "not given",
-                                               ", ".join(f"{n} days" for n in lengths) or "none on record",
-                                               "not verified: give cycle_days", reg.cite)))
+    continuous = all(x.daily for xs in schedules.values() for x in xs) and any(schedules.values())
+    if order.cycle_days is None or continuous:
+        pass  # continuous daily dosing has no cycle; a missing cycle length is reported once, for the order
     elif not lengths:
         rows.append(Row("regimen", None, Check("cycle length", "record", "warning", f"{order.cycle_days} days", "none on record",
                                                f"not verified: no cycle length of {reg.name} is on record", reg.cite)))
@@ -412,7 +455,13 @@ def _regimen_checks(kb: Any, order: Order) -> list[Row]:
             continue
         days = tuple(sorted({day for ln in lines for day in ln.days}))
         known = [x.days for x in records if x.days]
-        if not known:
+        if all(x.daily for x in records):
+            every_day = days == tuple(range(1, len(days) + 1))
+            rows.append(Row("regimen", d, Check("schedule", "record", "ok" if every_day else "warning", _days(lines),
+                                                "every day (continuous)",
+                                                "continuous daily dosing, as on record" if every_day
+                                                else "the record gives continuous daily dosing; these days skip some", cites)))
+        elif not known:
             rows.append(Row("regimen", d, Check("schedule", "record", "warning", _days(lines), "days not on record",
                                                 "not verified: the records give no days", cites)))
         else:

@@ -23,8 +23,10 @@ CONDITIONS = typing.get_args(model.Condition)
 MARGINS = ("negative", "positive")
 MAX_LINE = 10
 MAX_SIZE_CM = 100.0
-KEYS = ("id", "setting", "line", "histology", "grade", "size_cm", "margin", "biomarkers", "prior",
-        "conditions", "anthracycline_ineligible", "exclude")
+KEYS = ("id", "setting", "line", "histology", "grade", "size_cm", "depth", "age", "margin", "biomarkers", "prior",
+        "progressed_on", "conditions", "anthracycline_ineligible", "exclude")
+DEPTHS = ("deep", "superficial")
+MAX_AGE = 120
 OPPOSITES = (("msi-h", "mss"), ("dmmr", "pmmr"), ("ntrk-fusion", "ntrk-negative"),
              ("er-positive", "er-negative"), ("pr-positive", "pr-negative"))
 
@@ -45,12 +47,16 @@ class Patient:
     histology: str | None = None
     grade: str | None = None
     size_cm: float | None = None
+    depth: str | None = None
+    age: int | None = None
     margin: str | None = None
     biomarkers: frozenset[str] = frozenset()
     prior: tuple[str, ...] = ()          # as normalised: drug ids and class names, or ("none",)
     prior_drugs: frozenset[str] = frozenset()
     prior_classes: frozenset[str] = frozenset()
     prior_known: bool = False
+    progressed_on: tuple[str, ...] = ()  # drug ids and class names the disease progressed on
+    progressed_drugs: frozenset[str] = frozenset()
     conditions: frozenset[str] = frozenset()
     anthracycline_ineligible: bool = False
     exclude: frozenset[str] = frozenset()
@@ -65,10 +71,13 @@ class Patient:
             "histology": self.histology,
             "grade": self.grade,
             "size_cm": self.size_cm,
+            "depth": self.depth,
+            "age": self.age,
             "margin": self.margin,
             "biomarkers": sorted(self.biomarkers),
             "prior": list(self.prior),
             "prior_known": self.prior_known,
+            "progressed_on": list(self.progressed_on),
             "conditions": sorted(self.conditions),
             "anthracycline_ineligible": self.anthracycline_ineligible,
             "exclude": sorted(self.exclude),
@@ -83,13 +92,15 @@ class Patient:
             parts.append(f"line {self.line}" if self.line else "line not given")
         parts.append(self.histology or "site not given")
         for label, value in (("grade", self.grade), ("size", f"{_num(self.size_cm)} cm" if self.size_cm else None),
-                             ("margin", self.margin)):
+                             ("depth", self.depth), ("age", self.age), ("margin", self.margin)):
             if value:
                 parts.append(f"{label} {value}")
         if self.biomarkers:
             parts.append(", ".join(sorted(self.biomarkers)))
         if self.prior_known:
             parts.append("prior: " + (", ".join(self.prior) if self.prior != ("none",) else "none"))
+        if self.progressed_on:
+            parts.append("progressed on: " + ", ".join(self.progressed_on))
         if self.anthracycline_ineligible:
             parts.append("anthracycline-ineligible")
         if self.conditions:
@@ -123,6 +134,8 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
     grade = _choice(raw.get("grade"), GRADES, "grade")
     margin = _choice(raw.get("margin"), MARGINS, "margin")
     size = _size(raw.get("size_cm"))
+    depth = _choice(raw.get("depth"), DEPTHS, "depth")
+    age = _age(raw.get("age"))
     biomarkers = frozenset(_choices(raw.get("biomarkers"), BIOMARKERS, "biomarker"))
     conditions = frozenset(_choices(raw.get("conditions"), CONDITIONS, "condition"))
     inel = raw.get("anthracycline_ineligible", False)
@@ -140,10 +153,25 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
         if setting is None:
             setting, implied = "metastatic", True
     prior, drugs, classes, known = _prior(_strings(raw.get("prior"), "prior"), kb)
+    progressed, progressed_drugs = _progressed(_strings(raw.get("progressed_on"), "progressed_on"), kb)
+    if progressed and prior == ("none",):
+        raise UsageError("--prior none contradicts --progressed-on: the disease progressed on a prior treatment")
+    if progressed and known:
+        # progression on a drug means it was given: it belongs to the prior list
+        missing = [d for d in progressed_drugs if d not in drugs]
+        drugs = drugs | frozenset(missing)
+        classes = classes | frozenset(kb.drugs[d].drug_class for d in missing if kb.drugs[d].drug_class)
+        prior = tuple(dict.fromkeys([*prior, *missing]))
+    elif progressed:
+        prior, drugs, known = tuple(progressed_drugs), frozenset(progressed_drugs), False
+        classes = frozenset(kb.drugs[d].drug_class for d in progressed_drugs if kb.drugs[d].drug_class)
+    if line is not None and line >= 2 and prior == ("none",):
+        raise UsageError(f"line {line} means at least one earlier line of treatment; it contradicts prior 'none'",
+                         hint="give the prior drugs (--prior doxorubicin), or leave --prior out if unknown")
     exclude = frozenset(_drug_id(name, kb, "exclude") for name in _strings(raw.get("exclude"), "exclude"))
     return Patient(
         id=str(pid) if pid is not None else None, setting=setting, line=line, histology=histology, grade=grade,
-        size_cm=size, margin=margin, biomarkers=biomarkers, prior=prior, prior_drugs=drugs,
+        size_cm=size, depth=depth, age=age, margin=margin, progressed_on=progressed, progressed_drugs=progressed_drugs, biomarkers=biomarkers, prior=prior, prior_drugs=drugs,
         prior_classes=classes, prior_known=known, conditions=conditions,
         anthracycline_ineligible=inel, exclude=exclude, setting_implied=implied,
     )
@@ -182,6 +210,34 @@ def _line(value: Any) -> int | None:
     if not 1 <= value <= MAX_LINE:
         raise UsageError(f"invalid line {value}: a whole number from 1 to {MAX_LINE}")
     return value
+
+
+def _age(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 3:
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AGE:
+        raise UsageError(f"invalid age {value!r}: whole years from 0 to {MAX_AGE}")
+    return value
+
+
+def _progressed(names: list[str], kb: Any) -> tuple[tuple[str, ...], frozenset[str]]:
+    """Drugs (or a class: every drug of it) the disease progressed on."""
+    classes = drug_classes(kb)
+    out: list[str] = []
+    drugs: set[str] = set()
+    for name in (n.lower() for n in names):
+        if name == "none":
+            raise UsageError("--progressed-on takes drugs or classes; leave it out if the disease progressed on none")
+        if name in classes:
+            out.append(name)
+            drugs.update(d.id for d in kb.drugs.values() if d.drug_class == name)
+            continue
+        drug_id = _drug_id(name, kb, "progressed-on", extra=sorted(classes))
+        out.append(drug_id)
+        drugs.add(drug_id)
+    return tuple(dict.fromkeys(out)), frozenset(drugs)
 
 
 def _size(value: Any) -> float | None:

@@ -129,7 +129,7 @@ def _value(tp: Any, raw: Any, ctx: Context, where: str, line: int, meta: Any = N
         items = [_value(item_tp, v, ctx, f"{where}[{i}]", raw.item_lines[i]) for i, v in enumerate(raw)]
         if any(v is INVALID for v in items):
             return INVALID
-        if len(set(map(repr, items))) != len(items):
+        if len(set(map(repr, items))) != len(items) and not (meta and meta.get("repeats")):
             ctx.report(line, f"{where}: the list repeats an item")
             return INVALID
         return tuple(items)
@@ -158,7 +158,7 @@ def _value(tp: Any, raw: Any, ctx: Context, where: str, line: int, meta: Any = N
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
             ctx.report(line, f"{where}: expected a number, got {_describe(raw)}")
             return INVALID
-        return float(raw)
+        return raw if isinstance(raw, float) else float(raw)  # an LFloat keeps its written precision
     if isinstance(tp, type) and issubclass(tp, str):
         return _text(tp, raw, ctx, where, line)
     raise TypeError(f"no converter for {tp!r}")  # pragma: no cover - a schema bug

@@ -93,3 +93,11 @@ def fmt(value: float) -> str:
     digits = 2 if abs(value) >= 1 else 3
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def num(value: float) -> str:
+    """A reported figure as written in the knowledge base (0.70 stays 0.70, .001 gains its 0); else :func:`fmt`."""
+    text = getattr(value, "text", None)
+    if text is None or "e" in text.lower():
+        return fmt(value)
+    return "0" + text if text.startswith(".") else text

@@ -60,6 +60,7 @@ LMS_STATUS = {
     "approved": "approved for LMS", "approved-sts": "approved for soft-tissue sarcoma",
     "tumour-agnostic": "tumour-agnostic approval", "off-label": "off-label in LMS",
     "withdrawn": "withdrawn", "not-recommended": "not recommended in LMS", "supportive": "supportive care",
+    "unrecorded": "no approval on record in this knowledge base",
 }
 
 
@@ -79,52 +80,46 @@ def design_text(d: Any) -> str:
     return text
 
 
-def endpoint_figures(ep: Any) -> str:
-    """An end point's figures and statistics, without its name or origin: '4.2 vs 1.5 months; HR 0.55 ...'."""
-    from lmsrx.units import fmt
-
-    unit = {"percent": "%", "months": " months", "years": " years", "patients": " patients", "responses": " responses"}.get(ep.unit or "", "")
-    parts = []
-    if ep.values:
-        vals = [f"{fmt(v)}{unit if unit == '%' else ''}" for v in ep.values]
-        parts.append(" vs ".join(vals) + ("" if unit == "%" else unit))
-    if ep.timepoint:
-        parts.append(f"at {ep.timepoint}")
-    text = " ".join(parts)
-    stats = []
-    if ep.effect:
-        label = {"hazard-ratio": "HR", "ratio-as-reported": "ratio (as reported)", "fold-change": "fold"}[ep.effect.measure]
-        s = f"{label} {fmt(ep.effect.value)}" if ep.effect.value is not None else f"{label} not given"
-        if ep.effect.ci:
-            s += f" (95% CI {fmt(ep.effect.ci[0])}-{fmt(ep.effect.ci[1])})"
-        stats.append(s)
-    if ep.p:
-        stats.append(f"P {ep.p}" if ep.p[:1] in "<>=" else f"P = {ep.p}")
-    if stats:
-        text += "; " + ", ".join(stats)
-    if ep.arm_order_unknown:
-        text += " (arm order not stated)"
-    return text
-
-
-def endpoint_text(ep: Any) -> str:
-    """One line for an end point: name, figures, statistics and origin."""
-    figures = endpoint_figures(ep)
-    joiner = "" if not figures or figures.startswith(";") else " "
-    return f"{ep.name}{joiner}{figures} [{ep.origin}]"
-
-
-def evidence_brief(kb: Any, ev: Any, max_endpoints: int = 2) -> str:
+def evidence_head(ev: Any) -> str:
+    """'ANNOUNCE ... (phase III randomised, N=509) [no benefit in LMS]'."""
     import re
 
+    from lmsrx import figures
+
     title = re.sub(r"\s*\((?:randomised )?phase [^)]*\)$", "", ev.title)
-    lines = [f"{title} ({design_text(ev.design)})"]
-    eps = list(ev.endpoints)
-    eps.sort(key=lambda e: e.origin != "source")
-    lines += [endpoint_text(e) for e in eps[:max_endpoints]]
+    tag = figures.label(ev)
+    return f"{title} ({design_text(ev.design)})" + (f" [{tag}]" if tag else "")
+
+
+def evidence_brief(kb: Any, ev: Any, reg: Any = None) -> str:
+    """The evidence with every figure of it, each arm labelled (this option's arm marked); a record
+    that did not test the regimen shows no figures and says so."""
+    from lmsrx import figures
+    from lmsrx.eligibility import tested
+
+    lines = [evidence_head(ev)]
+    if reg is not None and not tested(ev, reg):
+        arms = " vs ".join(ev.arms) or ", ".join(ev.drugs)
+        lines.append(f"(did not test this regimen: {arms}; its figures are not shown here)")
+        return "\n".join(lines)
+    lines += [figures.text(f) for f in figures.evidence_figures(ev, reg.id if reg is not None else None)]
     if not ev.endpoints and ev.conclusion:
         lines.append(ev.conclusion)
     return "\n".join(lines)
+
+
+def evidence_data(kb: Any, ev: Any, reg: Any) -> dict[str, Any]:
+    """One evidence record as a candidate carries it: its end points as typed data (own arm marked)."""
+    from lmsrx import cite, figures
+    from lmsrx.eligibility import supports, tested
+
+    own = tested(ev, reg)
+    return {
+        "id": ev.id, "title": ev.title, "design": design_text(ev.design), "lms_result": ev.lms_result,
+        "tested_this_regimen": own, "counts_as_support": supports(ev, reg), "newer_than_source": ev.newer_than_source,
+        "summary": ev.summary, "citation": cite.cites(kb, ev.cite),
+        "endpoints": figures.evidence_figures(ev, reg.id) if own else [],
+    }
 
 
 def approval_text(kb: Any, reg: Any) -> list[str]:
@@ -144,16 +139,14 @@ def _criteria(a: Any) -> list[dict[str, Any]]:
 
 
 def options_data(kb: Any, answer: Any, explain: bool = False) -> dict[str, Any]:
-    from lmsrx import cite
-
     def candidate(a: Any) -> dict[str, Any]:
         reg = a.regimen
         out = {
             "id": reg.id, "name": reg.name, "drugs": list(reg.drugs), "status": a.status, "needs": a.needs,
-            "evidence": [{"id": e, "summary": kb.evidence[e].summary, "citation": cite.cites(kb, kb.evidence[e].cite)}
-                         for e in reg.evidence],
+            "evidence": [evidence_data(kb, kb.evidence[e], reg) for e in reg.evidence],
             "cautions": a.cautions, "why": a.why,
             "strength": a.strength_label, "recommendation": reg.recommendation,
+            "preferred": a.preferred, "newer_than_source": reg.newer_than_source,
             "approval": approval_text(kb, reg),
         }
         if explain:
@@ -201,9 +194,13 @@ def options(kb: Any, answer: Any, explain: bool = False) -> View:
 
             first = key_evidence(kb, reg)
             head = f"{reg.name}\n[{', '.join(reg.drugs)}]\n{reg.recommendation}; evidence: {a.strength_label}"
+            if reg.newer_than_source:
+                head += "\nnewer than the source"
+            if a.preferred:
+                head += f"\npreferred: {a.preferred}"
             if a.status == "conditional":
                 head += "\nneeds: " + "; ".join(a.needs)
-            rows.append([head, evidence_brief(kb, first), "\n".join(approval_text(kb, reg)),
+            rows.append([head, evidence_brief(kb, first, reg), "\n".join(approval_text(kb, reg)),
                          "\n".join(f"- {c}" for c in a.cautions) or "-"])
         return rows
 
@@ -223,7 +220,9 @@ def options(kb: Any, answer: Any, explain: bool = False) -> View:
     return View(
         title=f"LMS options: {answer.patient.summary()} (knowledge {kb.meta.version})",
         data=data, rows=options_rows(data), sections=sections,
-        footer=["Evidence strength orders the list: approved on a randomised phase III, phase III, phase II, other.",
+        footer=["Order: a preference the source states first, then the strength of the evidence for LMS (approved on a "
+                "randomised phase III, phase III, phase II, retrospective or early-phase, other; a negative or non-LMS "
+                "result gives none), then name.",
                 "Decision support only: check every option against the patient and current labels.",
                 "Use --format json for citations and the full evidence of each option; --explain for every criterion."],
     )
@@ -341,7 +340,7 @@ def drugs(kb: Any, items: list) -> View:
 
 # ------------------------------------------------------------------ dose
 VERDICT_TEXT = {
-    "ok": "OK: checked against the doses and limits on record, and within them",
+    "ok": "OK: within the doses and limits on record, as checked below",
     "warning": "WARNING: see the checks below",
     "exceeds": "EXCEEDS: do not give as ordered",
     "not checked": "no planned dose given (--planned)",
@@ -419,7 +418,8 @@ def _arm_figures(ev: Any) -> list[tuple[str, str, list[tuple[str, float]]]]:
     out = []
     for ep in ev.endpoints:
         name = ep.name.lower()
-        if ep.unit == "months" and "median" in name and ("survival" in name) and ev.arms and len(ep.values) == len(ev.arms):
+        if ep.unit == "months" and "median" in name and "survival" in name and ep.figure_kind == "arms" \
+                and not ep.arm_order_unknown:
             out.append((ep.name, ep.origin, list(zip(ev.arms, ep.values))))
     return out
 
@@ -448,8 +448,12 @@ def plot_lines(ev: Any, width: int) -> list[str]:
 def trial(kb: Any, ev: Any, plot: bool = False, width: int = 80) -> View:
     from lmsrx import cite
 
+    from lmsrx import figures
+
     refs = _references(kb, _all_cites(ev))
+    figs = figures.evidence_figures(ev)
     data = to_json(ev)
+    data["figures"] = figs
     data["references"] = {i: cite.full_text(kb.references[i]) for i in sorted(refs)}
     lines = [f"Design: {design_text(ev.design)}" + (f" ({ev.design.n_note})" if ev.design.n_note else ""),
              f"Settings: {', '.join(ev.settings)}"]
@@ -459,10 +463,11 @@ def trial(kb: Any, ev: Any, plot: bool = False, width: int = 80) -> View:
     lines += [f"Conclusion: {ev.conclusion}"] if ev.conclusion else []
     if ev.newer_than_source:
         lines.append("Newer than the primary source (2020).")
+    if ev.lms_result != "supports":
+        lines.append(f"Result for LMS: {figures.RESULT_TEXT[ev.lms_result]}.")
     sections = [
-        Section("End points", ["End point", "Figures", "Origin", "Sources"],
-                [[ep.name + (f" ({ep.note})" if ep.note else ""), endpoint_figures(ep).lstrip("; ") or "-",
-                  ep.origin, ", ".join(ep.cite)] for ep in ev.endpoints]),
+        Section("End points", ["End point", "Sources"],
+                [[figures.text(f) + (f" ({f['note']})" if f["note"] else ""), ", ".join(f["cite"])] for f in figs]),
         Section("Findings", ["Finding"], [[f] for f in ev.findings]),
         Section("Source and checked record differ", ["Topic", "Source says", "Checked record says"],
                 [[x.topic, x.source_says, x.record_says] for x in ev.discrepancies]),
@@ -472,7 +477,7 @@ def trial(kb: Any, ev: Any, plot: bool = False, width: int = 80) -> View:
         sections.append(Section("Related", ["Evidence", "Title"], [[r, kb.evidence[r].title] for r in ev.related]))
     if plot:
         sections.insert(0, Section("Median survival by arm (--plot)", ["Plot"], [["\n".join(plot_lines(ev, width - 4))]]))
-    rows = [{"evidence": ev.id, "endpoint": ep.name, "origin": ep.origin, "values": list(ep.values), "unit": ep.unit,
+    rows = [{"evidence": ev.id, "endpoint": ep.name, "kind": ep.figure_kind, "origin": ep.origin, "values": list(ep.values), "unit": ep.unit,
              "timepoint": ep.timepoint, "effect": ep.effect.measure if ep.effect else None,
              "effect_value": ep.effect.value if ep.effect else None, "ci": list(ep.effect.ci) if ep.effect else [],
              "p": ep.p, "cite": list(ep.cite)} for ep in ev.endpoints]

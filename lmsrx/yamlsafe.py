@@ -67,6 +67,17 @@ _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?")
 MAX_NUMBER_CHARS = 40
 
 
+class LFloat(float):
+    """A float that remembers how it was written, so that 0.70 prints as 0.70 (reported precision)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> LFloat:
+        obj = super().__new__(cls, text)
+        obj.text = text.lstrip("+")
+        return obj
+
+
 class _Reject(Exception):
     def __init__(self, line: int, message: str) -> None:
         self.line = line
@@ -96,7 +107,7 @@ def _plain_scalar(text: str, line: int) -> Any:
     if _INT.fullmatch(text):
         return int(text)
     if _FLOAT.fullmatch(text):
-        number = float(text)
+        number = LFloat(text)
         if not math.isfinite(number):
             raise _Reject(line, f"{text!r} is not a finite number")
         return number

@@ -133,7 +133,7 @@ def test_dose_gates_a_shell_pipeline(tmp_path):
 
 def test_trial_card(run):
     data = json.loads(run("trial", "palette", "--format", "json").stdout)
-    assert data["design"]["patients"] == 369 and data["arms"] == ["pazopanib 800 mg daily", "placebo"]
+    assert data["design"]["patients"] == 369 and data["arms"] == ["pazopanib", "placebo"]
     hrs = {(e["origin"], e["effect"]["value"]) for e in data["endpoints"] if e["effect"] and e["name"] == "median progression-free survival"}
     assert hrs == {("source", 0.35), ("publication", 0.31)}
     assert "PMID: 22595799" in data["references"]["palette"]

@@ -27,7 +27,7 @@ def test_kb_check_reports_every_problem_with_file_line_and_exit_4(run, tmp_path)
     assert r.stdout == ""
     lines = r.stderr.splitlines()
     assert f"{bad}:2: drugs.x: missing required key 'summary'" in lines
-    assert f"{bad}:4: drugs.x.lms_status: 'maybe' is not one of: approved, approved-sts, tumour-agnostic, off-label, withdrawn, not-recommended, supportive" in lines
+    assert f"{bad}:4: drugs.x.lms_status: 'maybe' is not one of: approved, approved-sts, tumour-agnostic, off-label, withdrawn, not-recommended, supportive, unrecorded" in lines
     assert any(l.startswith(f"{bad}:5: ") and "unknown key 'colour'" in l for l in lines)
     assert lines[-1].startswith("lmsrx: invalid knowledge base: ")
     assert "Traceback" not in r.stderr
@@ -50,7 +50,7 @@ def test_kb_info_formats(run, kb):
     r = run("kb", "info", "--format", "json")
     data = json.loads(r.stdout)
     assert data["version"] == kb.meta.version and data["review_date"] == kb.meta.review_date
-    assert data["counts"] == {"references": 62, "drugs": 18, "evidence": 35, "regimens": 23}
+    assert data["counts"] == {"references": 63, "drugs": 18, "evidence": 36, "regimens": 24}
     tsv = run("kb", "info").stdout.splitlines()  # not a terminal: tsv by default
     assert tsv[0] == "key\tvalue" and tsv[2] == f"version\t{kb.meta.version}"
     table = run("kb", "info", "--format", "table").stdout

@@ -35,7 +35,8 @@ def test_json_shape(run, kb):
     for c in data["candidates"]:
         assert {"id", "name", "drugs", "status", "needs", "evidence", "cautions", "why"} <= set(c)
         assert c["status"] in ("eligible", "conditional") and c["evidence"]
-        assert all({"id", "summary", "citation"} == set(e) for e in c["evidence"])
+        assert all({"id", "title", "design", "lms_result", "tested_this_regimen", "counts_as_support", "newer_than_source",
+                    "summary", "citation", "endpoints"} == set(e) for e in c["evidence"])
     for e in data["excluded"]:
         assert set(e) == {"id", "name", "drugs", "reasons"} and e["reasons"]
     statuses = {c["id"]: c["status"] for c in data["candidates"]}
@@ -52,7 +53,7 @@ def test_csv_and_tsv_are_rectangular(run):
         out = run(*QUERIES["options_line2_uterine"], "--format", fmt).stdout
         rows = list(csv.reader(io.StringIO(out), delimiter=delim)) if fmt == "csv" else [l.split("\t") for l in out.splitlines()]
         assert rows[0][:3] == ["status", "id", "name"]
-        assert len({len(r) for r in rows}) == 1 and len(rows) == 24
+        assert len({len(r) for r in rows}) == 1 and len(rows) == 25
 
 
 def test_ndjson_one_line(run):
@@ -65,7 +66,7 @@ def test_table_and_markdown(run, monkeypatch):
     table = run(*QUERIES["options_line2_uterine_er_prior_dox"], "--format", "table").stdout
     assert "LMS options: metastatic; line 2; uterine" in table
     assert "Eligible (" in table and "Conditional (" in table and "Excluded (" in table
-    assert "4.2 vs 1.5 months" in table  # trabectedin figures whole
+    assert "4.2 vs dacarbazine 1.5 months" in table  # trabectedin figures whole, arms named
     monkeypatch.setenv("COLUMNS", "80")
     narrow = run(*QUERIES["options_line2_uterine_er_prior_dox"], "--format", "table").stdout
     assert "\u2026" not in narrow and max(len(l) for l in narrow.splitlines()) <= 80
@@ -166,4 +167,4 @@ def test_batch_tsv_has_patient_column_and_one_header(run):
     r = run("options", "--batch", "-", "--format", "tsv", input='{"id": "a", "line": 1}\n{"id": "b", "line": 2}\n')
     lines = r.stdout.splitlines()
     assert lines[0].startswith("patient\tstatus\tid") and sum(l.startswith("patient\t") for l in lines) == 1
-    assert len(lines) == 1 + 2 * 23
+    assert len(lines) == 1 + 2 * 24

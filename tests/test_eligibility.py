@@ -30,7 +30,9 @@ CASES = [
     (M2, "entrectinib", "conditional", "NTRK fusion status"),
     ({**M2, "biomarkers": ["msi-h"]}, "nivolumab", "excluded", "no benefit in LMS"),
     # trabectedin and pazopanib
-    ({"line": 1}, "trabectedin", "excluded", "first line"),
+    ({"line": 1}, "trabectedin", "conditional", "prior therapy, perioperative included"),
+    ({"line": 1, "prior": ["doxorubicin"]}, "trabectedin", "eligible", "perioperative"),  # adjuvant doxorubicin counts
+    ({"line": 1, "prior": ["none"]}, "trabectedin", "excluded", "no prior anthracycline"),
     ({"line": 1, "anthracycline_ineligible": True}, "trabectedin", "eligible", ""),
     ({"line": 2, "prior": ["doxorubicin"]}, "trabectedin", "eligible", ""),
     ({"line": 2, "prior": ["anthracycline"]}, "trabectedin", "eligible", ""),
@@ -43,7 +45,7 @@ CASES = [
     ({"line": 2, "prior": ["doxorubicin"]}, "gemcitabine-docetaxel", "eligible", ""),
     ({"line": 2, "prior": ["gemcitabine"]}, "gemcitabine-docetaxel", "excluded", "already given: gemcitabine"),
     ({"line": 2, "prior": ["gemcitabine"]}, "doxorubicin", "eligible", ""),
-    ({"line": 2, "prior": ["none"]}, "doxorubicin", "eligible", ""),
+    ({"line": 2, "prior": ["ifosfamide"]}, "doxorubicin", "eligible", ""),
     ({"line": 2}, "gemcitabine", "conditional", "was gemcitabine used"),
     ({"line": 1}, "doxorubicin", "eligible", ""),
     ({"line": 1}, "gemcitabine-docetaxel", "eligible", ""),
@@ -60,7 +62,11 @@ CASES = [
     ({"setting": "adjuvant", "grade": "high"}, "adjuvant-epirubicin-ifosfamide", "conditional", "tumour size"),
     ({"setting": "adjuvant", "grade": "high", "size_cm": 8}, "doxorubicin", "excluded", "the setting is adjuvant"),
     # neoadjuvant
-    ({"setting": "neoadjuvant"}, "neoadjuvant-epirubicin-ifosfamide", "eligible", ""),
+    ({"setting": "neoadjuvant"}, "neoadjuvant-epirubicin-ifosfamide", "conditional", "tumour grade | tumour size"),
+    ({"setting": "neoadjuvant", "grade": "high", "size_cm": 5, "depth": "deep", "histology": "extremity"},
+     "neoadjuvant-epirubicin-ifosfamide", "eligible", "5 cm or more"),
+    ({"setting": "neoadjuvant", "grade": "low", "size_cm": 2}, "neoadjuvant-epirubicin-ifosfamide", "excluded",
+     "enrolled high-grade tumours only (grade low)"),
     ({"setting": "neoadjuvant"}, "neoadjuvant-histology-tailored", "excluded", "not recommended"),
     # exclusions on request
     ({"line": 1, "exclude": ["adriamycin"]}, "doxorubicin", "excluded", "--exclude doxorubicin"),

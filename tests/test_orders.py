@@ -73,8 +73,23 @@ def test_regimen_checks(kb):
     wrong_days = {**NEOADJ, "lines": [{"drug": "epirubicin", "dose": "60 mg/m2", "days": [1, 8]}, *NEOADJ["lines"][1:]]}
     assert "warning" in results(sheet(kb, wrong_days), "regimen", "schedule")
     no_length = {k: v for k, v in NEOADJ.items() if k != "cycle_days"}
-    assert results(sheet(kb, no_length), "regimen", "cycle length") == ["warning"]
+    assert results(sheet(kb, no_length), "cycle", "cycle length") == ["warning"]
     assert results(sheet(kb, {**NEOADJ, "cycle_days": 28}), "regimen", "cycle length") == ["warning"]
+    status = sheet(kb, {**NEOADJ, "regimen": "neoadjuvant-histology-tailored"})
+    assert results(status, "regimen", "regimen status") == ["warning"]
+
+
+def test_dose_intensity(kb):
+    every_14 = sheet(kb, {**NEOADJ, "cycle_days": 14})  # the 21-day regimen every 14 days
+    assert "exceeds" in results(every_14, "cycle", "dose intensity")
+    pld = {"patient": {"bsa_m2": 1.8}, "cycle_days": 14, "cumulative": 0,
+           "lines": [{"drug": "pld", "dose": "50 mg/m2", "days": [1], "over_min": 60}]}
+    assert sheet(kb, pld).verdict == "exceeds"
+    assert sheet(kb, {**pld, "cycle_days": 28}).verdict == "ok"
+    weekly = {"patient": {"bsa_m2": 1.8}, "cycle_days": 7,
+              "lines": [{"drug": "trabectedin", "dose": "1.5 mg/m2", "days": [1], "over_min": 1440}]}
+    assert sheet(kb, weekly).verdict == "exceeds"
+    assert sheet(kb, {**weekly, "cycle_days": 21}).verdict == "ok"
 
 
 def test_wrong_route_withdrawn_and_cumulative(kb):
