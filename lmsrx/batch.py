@@ -41,6 +41,10 @@ def evaluate(kb: Any, lines: Iterable[str], explain: bool = False) -> Iterator[L
             yield LineResult(number, data, [row], code)
 
 
+MAX_LINE_BYTES = 1_048_576
+TOO_LONG = b"\x00too long"  # stands for a line over MAX_LINE_BYTES (skipped unread)
+
+
 def orders(kb: Any, lines: Iterable[bytes], fail_on: str = "exceeds") -> Iterator[LineResult]:
     """One NDJSON order a line: its verification sheet, or an in-band error; the run goes on."""
     from lmsrx import orders as orders_mod
@@ -50,12 +54,16 @@ def orders(kb: Any, lines: Iterable[bytes], fail_on: str = "exceeds") -> Iterato
             continue
         oid = None
         try:
+            if raw is TOO_LONG:
+                raise LmsrxError(f"line {number}: longer than {MAX_LINE_BYTES} bytes")
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
                 raise LmsrxError(f"line {number}: not UTF-8 text") from None
             doc = patient.loads_json(text, f"line {number}")
             oid = _safe_id(doc.get("id")) if isinstance(doc, dict) else None
+            if not isinstance(doc, dict):
+                raise LmsrxError(f"line {number}: an order is a JSON object")
             sheet = orders_mod.verify(kb, orders_mod.from_mapping(doc, kb, f"line {number}"))
             data = {"line": number, **views.order_data(sheet)}
             bad = sheet.verdict == "exceeds" or (fail_on == "warning" and sheet.verdict == "warning")

@@ -204,9 +204,13 @@ MAX_INPUT = 64 * 1024 * 1024
 def _read_input(name: str) -> str:
     try:
         if name == "-":
-            return sys.stdin.read(MAX_INPUT)
-        with open(name, encoding="utf-8") as handle:
-            return handle.read(MAX_INPUT)
+            data = sys.stdin.buffer.read(MAX_INPUT + 1)
+        else:
+            with open(name, "rb") as handle:
+                data = handle.read(MAX_INPUT + 1)
+        if len(data) > MAX_INPUT:
+            raise UsageError(f"{name}: larger than {MAX_INPUT // (1024 * 1024)} MiB")
+        return data.decode("utf-8")
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -421,9 +425,19 @@ def _byte_lines(name: str) -> Any:
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
 
+    from lmsrx.batch import MAX_LINE_BYTES, TOO_LONG
+
     def lines() -> Any:
         with handle:
-            for raw in handle:
+            while True:
+                raw = handle.readline(MAX_LINE_BYTES + 1)
+                if not raw:
+                    return
+                if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                    while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line
+                        raw = handle.readline(MAX_LINE_BYTES)
+                    yield TOO_LONG
+                    continue
                 yield raw.rstrip(b"\r\n") if raw.endswith(b"\n") else raw
 
     return lines()
@@ -528,15 +542,22 @@ def cite_cmd(
 # ------------------------------------------------------------------ entry point and exit codes
 def report(exc: LmsrxError) -> int:
     """The one place that turns an expected error into a message on stderr and an exit code."""
+    from lmsrx.render import clean
+
     err = sys.stderr
+
+    def say(text: str) -> None:
+        text = clean(text)
+        err.write((text if len(text) <= 2000 else text[:2000] + "...") + "\n")
+
     if isinstance(exc, KnowledgeError):
         for problem in exc.problems:
-            err.write(f"{problem}\n")
-        err.write(f"lmsrx: {exc.message}\n")
+            say(str(problem))
+        say(f"lmsrx: {exc.message}")
     else:
-        err.write(f"lmsrx: error: {exc.message}\n")
+        say(f"lmsrx: error: {exc.message}")
     if exc.hint:
-        err.write(f"lmsrx: {exc.hint}\n")
+        say(f"lmsrx: {exc.hint}")
     return int(exc.exit_code)
 
 

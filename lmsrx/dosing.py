@@ -259,7 +259,9 @@ def _times(q: Quantity, n: int) -> Quantity:
 def records_for(drug: Any, per: str, body: Body, route: str | None) -> list[OnRecord]:
     """The doses on record to compare with: the patient's circumstance's own doses where the record has them."""
     usable = [d for d in drug.doses if route is None or (d.route or _only_route(drug)) in (route, None)]
-    special = [d for d in usable if d.when is not None and body.holds(d.when) is True]
+    # severe hepatic impairment is at least as strict as moderate: its doses are the ceiling too
+    special = [d for d in usable if d.when is not None
+               and (body.holds(d.when) is True or (d.when == "hepatic-moderate" and body.hepatic == "severe"))]
     chosen = special if any(on_record(d, per) for d in special) else [d for d in usable if d.when is None]
     return [r for d in chosen if (r := on_record(d, per)) is not None]
 
@@ -326,8 +328,7 @@ def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body,
         span = f"{_span(lo, hi)} per {per}"
         cites = _cites(group)
         if value is None:
-            out.append(Check(rule, "record", "warning", _any(have), span,
-                             f"not verified: comparing with the doses on record needs {_need(fam)}", cites))
+            out.append(_unbounded(have, fam, hi, per, span, cites))
             continue
         v = value.to(hi.unit)
         if value.base() > hi.base() * (1 + TOLERANCE + EPS):
@@ -353,6 +354,41 @@ def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body,
         else:
             out.append(Check(rule, "record", "ok", str(v), span,
                              f"within the doses on record ({span}; {_statuses(group)})", cites))
+    return out
+
+
+def _unbounded(have: dict[str, Quantity], fam: str, hi: Quantity, per: str, span: str, cites: tuple[str, ...]) -> Check:
+    """No BSA (or weight) to compare with: still stop a dose above the record at the largest body lmsrx accepts."""
+    rule = f"doses on record ({per})"
+    absolute = have.get("absolute")
+    size = {"per_m2": BOUNDS["bsa"][1], "per_kg": BOUNDS["weight"][1]}.get(fam)
+    if absolute is not None and size is not None and absolute.base() > hi.base() * size * (1 + TOLERANCE + EPS):
+        body = f"{fmt(size)} {'m2' if fam == 'per_m2' else 'kg'}"
+        return Check(rule, "record", "exceeds", str(absolute), f"{span}; at most {fmt(hi.base() * size)} mg even at {body}",
+                     f"above the highest dose on record ({hi}) even for the largest body lmsrx accepts ({body})",
+                     cites + ROUNDING_CITE)
+    return Check(rule, "record", "warning", _any(have), span,
+                 f"not verified: comparing with the doses on record needs {_need(fam)}", cites)
+
+
+def relative_ceiling(kb: Any, drug: Any, have: dict[str, Quantity], body: Body) -> list[Check]:
+    """A drug dosed as a share of another (mesna): above that share of the partner's highest dose on record, it exceeds."""
+    out = []
+    for rec in (d for d in drug.doses if d.fraction_of is not None):
+        partner = kb.drugs[rec.fraction_of]
+        tops: dict[str, Quantity] = {}
+        for r in records_for(partner, "administration", body, None):
+            fam = family(r.high)
+            if fam not in tops or r.high.base() > tops[fam].base():
+                tops[fam] = r.high
+        for fam, hi in tops.items():
+            value = have.get(fam)
+            if value is not None and value.base() > hi.base() * rec.percent / 100 * (1 + TOLERANCE + EPS):
+                ceiling = Quantity(hi.base() * rec.percent / 100, {"per_m2": "mg/m2", "per_kg": "mg/kg"}.get(fam, "mg"))
+                out.append(Check(f"share of {partner.name.lower()}", "record", "exceeds", str(value.to(ceiling.unit)),
+                                 f"{ceiling} ({fmt(rec.percent)}% of {hi})",
+                                 f"more than 10% above {fmt(rec.percent)}% of the highest {partner.name.lower()} dose on "
+                                 "record per administration", rec.cite + ROUNDING_CITE))
     return out
 
 
@@ -457,6 +493,8 @@ def check(drug: Any, body: Body, planned_text: str | None, per: str = "administr
         result.notes.append("no BSA given: absolute amounts are not shown (give --bsa, or --height and --weight)")
     result.checks += status_checks(drug) + route_checks + context_checks(drug, body)
     result.checks += compare(drug, result.forms, per, body, result.route)
+    if kb is not None and per == "administration":
+        result.checks += relative_ceiling(kb, drug, result.forms, body)
     if over_min is not None:
         result.rate, rate_checks = infusion(drug, result.forms, over_min)
         result.checks += rate_checks

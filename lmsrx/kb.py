@@ -53,7 +53,8 @@ class KnowledgeBase:
         if found is None:
             close = difflib.get_close_matches(name.strip().lower(), pool, n=3, cutoff=0.5)
             tip = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise UsageError(f"unknown {what} {name!r}{tip}", hint=f"'lmsrx {'drugs' if kind == 'drugs' else 'trials'}' lists them")
+            shown = name if len(name) <= 60 else name[:57] + "..."
+            raise UsageError(f"unknown {what} {shown!r}{tip}", hint=f"'lmsrx {'drugs' if kind == 'drugs' else 'trials'}' lists them")
         return found
 
     def drug_names(self) -> list[str]:

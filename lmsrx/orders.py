@@ -17,6 +17,7 @@ Each line's ``dose`` is one administration; ``times`` the administrations a day
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ PATIENT_KEYS = ("height_cm", "weight_kg", "bsa_m2", "formula", "hepatic", "cardi
 LINE_KEYS = ("drug", "dose", "days", "times", "over_min", "route")
 MAX_LINES = 50
 MAX_ID = 200
+_BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ def from_mapping(raw: Any, kb: Any, name: str = "order") -> Order:
         oid = str(oid)
         if len(oid) > MAX_ID:
             raise w.fail(raw, "id", f"id longer than {MAX_ID} characters")
+        if _BAD_TEXT.search(oid):
+            raise w.fail(raw, "id", "id contains a control, bidi or unpaired surrogate character")
     body = _patient(raw.get("patient"), raw, w)
     regimen = None
     if raw.get("regimen") is not None:
@@ -160,6 +164,9 @@ def from_mapping(raw: Any, kb: Any, name: str = "order") -> Order:
     if len(lines) > MAX_LINES:
         raise w.fail(raw, "lines", f"{len(lines)} lines; the limit is {MAX_LINES}")
     parsed = tuple(_line(kb, lines, i, body, w) for i in range(len(lines)))
+    for ln in parsed:
+        if cycle_days is not None and ln.days[-1] > cycle_days:
+            raise w.fail(lines, ln.number - 1, f"line {ln.number}: day {ln.days[-1]} is past the end of a {cycle_days}-day cycle")
     return Order(oid, body, parsed, regimen, cycle, cycle_days, cumulative)
 
 
@@ -199,9 +206,9 @@ def _regimen(kb: Any, text: str, node: Any, w: _Where) -> Any:
 def _cumulative(value: Any, node: Any, kb: Any, w: _Where) -> tuple[str, ...] | None:
     if value is None:
         return None
-    if value == 0 or (isinstance(value, str) and value.strip().lower() in ("0", "none")):
+    if (type(value) is int and value == 0) or (isinstance(value, str) and value.strip().lower() in ("0", "none")):
         return ()
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not value:
         raise w.fail(node, "cumulative", "cumulative is a mapping of agent to lifetime dose, e.g. {doxorubicin: 225 mg/m2}, or 0")
     items = []
     for agent, qty in value.items():
@@ -296,6 +303,8 @@ def verify(kb: Any, order: Order) -> Sheet:
                                      "and so the dose intensity, is not checked")))
     for c in _partners(kb, order, totals):
         add(c)
+    for c in _duplication(kb, totals):
+        add(c)
     if order.regimen is not None:
         for row in _regimen_checks(kb, order):
             add(row)
@@ -309,6 +318,15 @@ def verify(kb: Any, order: Order) -> Sheet:
         sheet.cumulative, checks = exposure.check(kb, anthra, items, body.bsa, body, "cycle")
         for c in checks:
             add(Row("cumulative", None, c))
+        agents = (sheet.cumulative or {}).get("agents", {})
+        if order.cycle is not None and order.cycle > 1 and (sheet.cumulative or {}).get("prior_given"):
+            for a in anthra:
+                if agents.get(a, {}).get("prior_mg_per_m2") == 0:
+                    name = kb.drugs[a].name
+                    add(Row("cumulative", a, Check("cycle and exposure", "context", "warning", f"cycle {order.cycle}",
+                                                   f"prior {name}: none",
+                                                   f"cycle {order.cycle} of a plan with {name}, yet no prior {name.lower()} "
+                                                   "is given: is the cumulative exposure complete?", kb.drugs[a].cite)))
     return sheet
 
 
@@ -343,6 +361,26 @@ def _intensity(drug: Any, cycle: dict[str, Quantity], order: Order, body: Body, 
             out.append(Check("dose intensity", "record", "ok", shown, on_record,
                              "no more than the highest dose intensity on record (within 10%)", cites))
     return out
+
+
+def _duplication(kb: Any, totals: dict) -> list[Row]:
+    """Two drugs of one class in one cycle, combined by no regimen on record: therapeutic duplication."""
+    rows = []
+    by_class: dict[str, list[str]] = {}
+    for d in totals:
+        cls = kb.drugs[d].drug_class
+        if cls:
+            by_class.setdefault(cls, []).append(d)
+    for cls, drugs in sorted(by_class.items()):
+        if len(drugs) < 2:
+            continue
+        combined = any(set(drugs) <= set(r.drugs) for r in kb.regimens.values())
+        names = ", ".join(kb.drugs[d].name for d in sorted(drugs))
+        rows.append(Row("cycle", None, Check("same class twice", "record", "warning" if combined else "exceeds", names, "one " + cls,
+                                             (f"{names} are all {cls}s" + (": a regimen on record combines them" if combined
+                                              else ": no regimen on record combines them (therapeutic duplication)")),
+                                             tuple(dict.fromkeys(c for d in drugs for c in kb.drugs[d].cite)))))
+    return rows
 
 
 def _relative(drug: Any) -> bool:
@@ -409,6 +447,13 @@ def _partners(kb: Any, order: Order, totals: dict) -> list[Row]:
                 if share < need * (1 - dosing.EPS):
                     rows.append(Row(f"day {day}", helper.id, Check(rule, "hard", "exceeds", value, f"at least {fmt(need)}% (w/w)",
                                                                    f"too little {helper.name.lower()}: {labelled}", cite)))
+                elif share > need * (1 + dosing.TOLERANCE + dosing.EPS):
+                    far = share > need * dosing.RATE_EXCEEDS * (1 + dosing.EPS)
+                    rows.append(Row(f"day {day}", helper.id, Check(
+                        rule, "record", "exceeds" if far else "warning", value, f"{fmt(need)}% (w/w)",
+                        ("more than twice the labelled share: a unit slip? " if far else
+                         "more than 10% above the labelled share (no higher dose on record: not verified): ") + labelled,
+                        cite + dosing.ROUNDING_CITE)))
                 else:
                     rows.append(Row(f"day {day}", helper.id, Check(rule, "record", "ok", value, f"at least {fmt(need)}% (w/w)",
                                                                    f"at least the labelled share: {labelled}", cite)))

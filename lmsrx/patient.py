@@ -311,8 +311,16 @@ def loads_json(text: str, name: str) -> Any:
     def bad_constant(c: str) -> Any:
         raise ValueError(f"{c} is not allowed")
 
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in pairs:
+            if k in out:
+                raise ValueError(f"duplicate key {k[:60]!r}")
+            out[k] = v
+        return out
+
     try:
-        return json.loads(text, parse_constant=bad_constant)
+        return json.loads(text, parse_constant=bad_constant, object_pairs_hook=no_duplicates)
     except (ValueError, RecursionError) as exc:
         raise UsageError(f"{name}: not valid JSON ({str(exc).splitlines()[0]})") from None
 

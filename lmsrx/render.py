@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 FORMATS = ("table", "json", "ndjson", "csv", "tsv", "markdown")
-_ESCAPES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ESCAPES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_ESCAPES = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -90,14 +91,16 @@ def render(view: View, fmt: str, terminal: Terminal, out: TextIO) -> None:
 
 
 def dumps(data: Any, indent: int | None = None) -> str:
-    return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False,
+    """JSON with C1 controls, bidi controls and line separators written as escapes (they can only be in strings)."""
+    text = json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False,
                       separators=None if indent else (",", ":"))
+    return _JSON_ESCAPES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def clean(text: Any) -> str:
     """Text safe for a terminal: control characters (ESC included) become visible escapes."""
     s = "" if text is None else str(text)
-    return _ESCAPES.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+    return _ESCAPES.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", s)
 
 
 def _cell(value: Any) -> str:
@@ -138,14 +141,17 @@ def _csv_safe(value: Any) -> Any:
     """Neutralise spreadsheet formulas (CWE-1236) in text cells; numbers stay numbers."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    text = _cell(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    return _formula_safe(clean(_cell(value).replace("\r\n", "\n").replace("\r", "\n")).replace("\\x0a", "\n"))
+
+
+def _formula_safe(text: str) -> str:
+    """Neutralise spreadsheet formulas (CWE-1236), leading blanks included."""
+    return "'" + text if text.lstrip(" \t")[:1] in ("=", "+", "-", "@") or text[:1] in ("\t", "\r") else text
 
 
 def _tsv_safe(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    escaped = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return _formula_safe(clean(escaped))
 
 
 def _md(text: Any) -> str:

@@ -187,6 +187,9 @@ def _build(text: str, path: str) -> Any:
         if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag is not None:
             raise _Reject(line, f"tags ({event.tag}) are not allowed in knowledge files")
         if isinstance(event, yaml.ScalarEvent):
+            bad = _BAD_CHARS.search(event.value) if event.style else None
+            if bad:
+                raise _Reject(line, f"forbidden control or bidi character U+{ord(bad.group()[0]):04X} (written as an escape)")
             value = _plain_scalar(event.value, line) if not event.style else event.value
             if stack and not isinstance(stack[-1], LList) and pending_key[-1] is _NO_KEY and event.style:
                 value = event.value  # a quoted key is text

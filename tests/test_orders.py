@@ -188,3 +188,51 @@ def test_order_patient_bsa_from_height_weight_is_bounded(kb):
     with pytest.raises(UsageError):
         orders.from_mapping({"patient": {"height_cm": 250, "weight_kg": 350},
                              "lines": [{"drug": "gemcitabine", "dose": "900 mg/m2", "days": [1]}]}, kb)
+
+
+def test_hostile_orders_are_refused_or_flagged(run, kb, tmp_path):
+    dup = '{"patient": {"bsa_m2": 1.8}, "lines": [{"drug": "doxorubicin", "dose": "750 mg/m2", "days": [1], "dose": "75 mg/m2"}]}'
+    r = run("order", "-", input=dup)
+    assert r.exit_code == 2 and "duplicate key 'dose'" in r.stderr
+    for bad_id in ("\ud800", "a\x1b[2Jb", "x\u202ey", "ok\nOrder y: OK"):
+        with pytest.raises(UsageError):
+            orders.from_mapping({"id": bad_id, "patient": {"bsa_m2": 1.8},
+                                 "lines": [{"drug": "doxorubicin", "dose": "75 mg/m2", "days": [1]}]}, kb)
+    past = {"patient": {"bsa_m2": 1.8}, "cycle_days": 28, "lines": [{"drug": "doxorubicin", "dose": "37.5 mg/m2", "days": [1, 29]}]}
+    with pytest.raises(UsageError, match="past the end of a 28-day cycle"):
+        orders.from_mapping(past, kb)
+    for empty in (False, {}, 0.0):
+        with pytest.raises(UsageError):
+            orders.from_mapping({**NEOADJ, "cumulative": empty}, kb)
+
+
+def test_two_anthracyclines_in_one_cycle_exceed(kb):
+    doc = {"patient": {"bsa_m2": 1.8}, "cycle_days": 28, "cumulative": 0,
+           "lines": [{"drug": "doxorubicin", "dose": "75 mg/m2", "days": [1]}, {"drug": "pld", "dose": "50 mg/m2", "days": [1]}]}
+    assert "exceeds" in results(sheet(kb, doc), "cycle", "same class twice")
+    with_trab = {"patient": {"bsa_m2": 1.8}, "cycle_days": 21, "cumulative": 0,
+                 "lines": [{"drug": "doxorubicin", "dose": "60 mg/m2", "days": [1]},
+                           {"drug": "trabectedin", "dose": "1.1 mg/m2", "days": [1], "over_min": 180}]}
+    assert results(sheet(kb, with_trab), "cycle", "same class twice") == []
+
+
+def test_mesna_far_above_its_share_and_cycle_number_without_exposure(kb):
+    lots = {**NEOADJ, "lines": [*NEOADJ["lines"][:2], {"drug": "mesna", "dose": "100 g/m2", "days": [1, 2, 3], "times": 3}]}
+    assert "exceeds" in results(sheet(kb, lots), "day 1", "Mesna")
+    generous = {**NEOADJ, "lines": [*NEOADJ["lines"][:2], {"drug": "mesna", "dose": "720 mg/m2", "days": [1, 2, 3], "times": 3}]}
+    assert results(sheet(kb, generous), "day 1", "Mesna") == ["warning"]  # 72%: above the label, not verified
+    ninth = {**NEOADJ, "cycle": 9, "cumulative": 0}
+    assert "warning" in results(sheet(kb, ninth), "cumulative", "cycle and exposure")
+
+
+def test_absolute_doses_without_a_bsa_are_bounded(kb):
+    doc = {"patient": {"weight_kg": 70}, "lines": [{"drug": "doxorubicin", "dose": "20 mg/kg", "days": [1]}]}
+    assert sheet(kb, doc).verdict == "exceeds"  # 1400 mg is above 75 mg/m2 even at 3.5 m2
+
+
+def test_order_batch_caps_line_length(run, tmp_path):
+    path = tmp_path / "long.ndjson"
+    good = json.dumps({**NEOADJ, "id": "after"})
+    path.write_bytes(b"{" + b" " * 1_100_000 + b"}\n" + good.encode() + b"\n")
+    out = [json.loads(line) for line in run("order", "--batch", str(path)).stdout.splitlines()]
+    assert "longer than" in out[0]["error"]["message"] and out[1]["id"] == "after"

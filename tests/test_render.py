@@ -60,3 +60,20 @@ def test_force_color_and_no_color(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "")
     monkeypatch.delenv("FORCE_COLOR")
     assert color_wanted("auto", True)  # an empty NO_COLOR counts as unset
+
+
+def test_tsv_and_csv_neutralise_formulas_and_escapes():
+    from lmsrx.render import _csv_safe, _tsv_safe, dumps
+
+    assert _tsv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _tsv_safe(" =1+1") == "' =1+1"
+    assert _tsv_safe("a\x1b[2Jb\u202e") == "a\\x1b[2Jb\\u202e"
+    assert _csv_safe("x\r=1+1") == "x\n=1+1" and _csv_safe(-3) == -3
+    assert dumps({"a": "x\u202e\x85"}) == '{"a":"x\\u202e\\u0085"}'
+
+
+def test_yaml_escapes_of_control_characters_are_refused():
+    from lmsrx.yamlsafe import load_yaml
+
+    for text in ('a: "\\e[2J"\n', 'a: "\\x07"\n', 'a: "\\u202e"\n', "a: \"\\x9b\"\n"):
+        value, problems = load_yaml(text.encode(), "x.yaml")
+        assert value is None and "x.yaml:1" in str(problems[0]), text
