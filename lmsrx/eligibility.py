@@ -310,9 +310,11 @@ def strength(kb: Any, reg: Regimen) -> int:
     return min((evidence_rank(kb, reg, kb.evidence[e]) for e in reg.evidence if supports(kb.evidence[e], reg)), default=4)
 
 
-def key_evidence(kb: Any, reg: Regimen) -> Any:
-    """The strongest evidence record that has figures (else the strongest)."""
-    ranked = sorted(reg.evidence, key=lambda e: (not (kb.evidence[e].endpoints and tested(kb.evidence[e], reg)),
-                                                 not supports(kb.evidence[e], reg), evidence_rank(kb, reg, kb.evidence[e]),
-                                                 not kb.evidence[e].design.randomised))
-    return kb.evidence[ranked[0]]
+def key_evidence(kb: Any, reg: Regimen, n: int = 1) -> list[Any]:
+    """The strongest evidence records with figures of this regimen (else the strongest record), at most ``n``."""
+    ranked = [kb.evidence[e] for e in sorted(
+        reg.evidence, key=lambda e: (not (kb.evidence[e].endpoints and tested(kb.evidence[e], reg)),
+                                     not supports(kb.evidence[e], reg), evidence_rank(kb, reg, kb.evidence[e]),
+                                     not kb.evidence[e].design.randomised))]
+    with_figures = [ev for ev in ranked if ev.endpoints and tested(ev, reg)]
+    return with_figures[:n] or ranked[:1]

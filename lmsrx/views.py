@@ -192,7 +192,7 @@ def options(kb: Any, answer: Any, explain: bool = False) -> View:
             reg = a.regimen
             from lmsrx.eligibility import key_evidence
 
-            first = key_evidence(kb, reg)
+            keys = key_evidence(kb, reg, 2)
             head = f"{reg.name}\n[{', '.join(reg.drugs)}]\n{reg.recommendation}; evidence: {a.strength_label}"
             if reg.newer_than_source:
                 head += "\nnewer than the source"
@@ -200,7 +200,7 @@ def options(kb: Any, answer: Any, explain: bool = False) -> View:
                 head += f"\npreferred: {a.preferred}"
             if a.status == "conditional":
                 head += "\nneeds: " + "; ".join(a.needs)
-            rows.append([head, evidence_brief(kb, first, reg), "\n".join(approval_text(kb, reg)),
+            rows.append([head, "\n".join(evidence_brief(kb, ev, reg) for ev in keys), "\n".join(approval_text(kb, reg)),
                          "\n".join(f"- {c}" for c in a.cautions) or "-"])
         return rows
 
