@@ -37,7 +37,8 @@ def evaluate(kb: Any, lines: Iterable[str], explain: bool = False) -> Iterator[L
             code = int(exc.exit_code)
             data = {"line": number, "id": pid, "error": {"exit_code": code, "message": exc.message}}
             row = {"patient": pid, "status": "error", "id": None, "name": None, "drugs": [], "strength": None,
-                   "needs": [], "reasons": [f"line {number}: {exc.message}"], "why": [], "cautions": [], "evidence": []}
+                   "needs": [], "reasons": [f"line {number}: {exc.message}"], "why": [], "cautions": [], "evidence": [],
+                   "newer_than_source": False}
             yield LineResult(number, data, [row], code)
 
 

@@ -154,7 +154,8 @@ def options_data(kb: Any, answer: Any, explain: bool = False) -> dict[str, Any]:
         return out
 
     def excluded(a: Any) -> dict[str, Any]:
-        out = {"id": a.regimen.id, "name": a.regimen.name, "drugs": list(a.regimen.drugs), "reasons": a.reasons}
+        out = {"id": a.regimen.id, "name": a.regimen.name, "drugs": list(a.regimen.drugs), "reasons": a.reasons,
+               "newer_than_source": a.regimen.newer_than_source}
         if explain:
             out["criteria"] = _criteria(a)
         return out
@@ -176,6 +177,8 @@ def options_rows(data: dict[str, Any], patient_column: bool = False) -> list[dic
             "strength": item.get("strength", ""), "needs": item.get("needs", []),
             "reasons": item.get("reasons", []), "why": item.get("why", []), "cautions": item.get("cautions", []),
             "evidence": [e["id"] for e in item.get("evidence", [])],
+            "newer_than_source": item.get("newer_than_source", False)
+            or any(e["newer_than_source"] for e in item.get("evidence", [])),
         })
         rows.append(row)
     return rows

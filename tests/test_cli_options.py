@@ -38,7 +38,7 @@ def test_json_shape(run, kb):
         assert all({"id", "title", "design", "lms_result", "tested_this_regimen", "counts_as_support", "newer_than_source",
                     "summary", "citation", "endpoints"} == set(e) for e in c["evidence"])
     for e in data["excluded"]:
-        assert set(e) == {"id", "name", "drugs", "reasons"} and e["reasons"]
+        assert set(e) == {"id", "name", "drugs", "reasons", "newer_than_source"} and e["reasons"]
     statuses = {c["id"]: c["status"] for c in data["candidates"]}
     assert statuses["letrozole"] == "eligible" and "doxorubicin" not in statuses
     dox = next(c for c in data["excluded"] if c["id"] == "doxorubicin")
