@@ -15,7 +15,7 @@ CALLS = [
     ["--version"],
     ["kb", "info", "--format", "json"],
     ["options", "--line", "2", "--histology", "uterine", "--format", "json"],
-    ["dose", "ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2", "--format", "json"],
+    ["dose", "ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2", "--per", "cycle", "--format", "json"],
 ]
 
 

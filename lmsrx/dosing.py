@@ -215,7 +215,7 @@ def family(q: Quantity) -> str:
     return {None: "absolute", "m2": "per_m2", "kg": "per_kg"}[q.per]
 
 
-def _need(fam: str) -> str:
+def needs_for(fam: str) -> str:
     return {"per_m2": "a BSA (--bsa, or --height and --weight)", "per_kg": "a weight (--weight)"}.get(fam, "a BSA or weight")
 
 
@@ -295,7 +295,7 @@ def compare(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: s
         rule = f"{lim.severity} limit ({per})" + (f", {CONTEXT_TEXT[lim.when]}" if lim.when else "")
         if value is None:
             checks.append(Check(rule, lim.severity, "warning", "not comparable", str(lim.max),
-                                f"{lim.basis}; not verified: needs {_need(family(lim.max))}", lim.cite))
+                                f"{lim.basis}; not verified: needs {needs_for(family(lim.max))}", lim.cite))
             continue
         above = value.base() > lim.max.base() * (1 + EPS)
         if holds is None:  # written for a circumstance lmsrx was not told about
@@ -368,7 +368,7 @@ def _unbounded(have: dict[str, Quantity], fam: str, hi: Quantity, per: str, span
                      f"above the highest dose on record ({hi}) even for the largest body lmsrx accepts ({body})",
                      cites + ROUNDING_CITE)
     return Check(rule, "record", "warning", _any(have), span,
-                 f"not verified: comparing with the doses on record needs {_need(fam)}", cites)
+                 f"not verified: comparing with the doses on record needs {needs_for(fam)}", cites)
 
 
 def relative_ceiling(kb: Any, drug: Any, have: dict[str, Quantity], body: Body) -> list[Check]:
@@ -468,7 +468,7 @@ def context_checks(drug: Any, body: Body) -> list[Check]:
 
 def check(drug: Any, body: Body, planned_text: str | None, per: str = "administration", over_min: Any = None,
           route: str | None = None, cumulative: list[str] | None = None, kb: Any = None) -> DoseResult:
-    from lmsrx import exposure
+    from lmsrx import exposure, infusion
 
     if per not in PER:
         raise UsageError(f"invalid --per {per!r}; choose from {', '.join(PER)}")
@@ -496,108 +496,15 @@ def check(drug: Any, body: Body, planned_text: str | None, per: str = "administr
     if kb is not None and per == "administration":
         result.checks += relative_ceiling(kb, drug, result.forms, body)
     if over_min is not None:
-        result.rate, rate_checks = infusion(drug, result.forms, over_min)
+        result.rate, rate_checks = infusion.check(drug, result.forms, over_min)
         result.checks += rate_checks
     elif per == "administration":
-        result.checks += time_not_given(drug, result.route)
+        result.checks += infusion.time_not_given(drug, result.route)
     if kb is not None:
         planned_m2 = {drug.id: result.forms["per_m2"]} if "per_m2" in result.forms else {drug.id: None}
         result.cumulative, cum_checks = exposure.check(kb, planned_m2, cumulative, body.bsa, body, per)
         result.checks += cum_checks
     return result
-
-
-# ------------------------------------------------------------------ infusion time and rate
-def time_not_given(drug: Any, route: str | None) -> list[Check]:
-    """A note, when the records give infusion times, that the time was not checked."""
-    timed = [d for d in drug.doses if d.duration is not None]
-    if route == "oral" or not timed:
-        return []
-    spans = sorted({f"{x.duration_low.to('min').value:g}-{x.duration}" if x.duration_low else str(x.duration) for x in timed})
-    return [Check("infusion time", "rate", "note", "not given", ", ".join(spans),
-                  "infusion time not checked: give it (--over MINUTES, or over_min in an order)", timed[0].cite)]
-
-
-
-def infusion(drug: Any, have: dict[str, Quantity], minutes: float) -> tuple[dict[str, Any], list[Check]]:
-    """The planned infusion against the infusion times and rates on record, and any written time or rate limit."""
-    per_m2 = have.get("per_m2")
-    rate = Quantity(per_m2.base() / minutes, "mg/m2/min") if per_m2 is not None else None
-    info: dict[str, Any] = {"minutes": minutes, "mg_per_m2_per_min": round(rate.value, 4) if rate else None}
-    checks: list[Check] = []
-    for lim in drug.limits:
-        if lim.scope == "duration":
-            above = minutes > lim.max.to("min").value * (1 + EPS)
-            checks.append(Check(f"{lim.severity} limit (infusion time)", lim.severity,
-                                ("exceeds" if lim.severity == "hard" else "warning") if above else "ok",
-                                f"{fmt(minutes)} min", str(lim.max), lim.basis, lim.cite))
-        elif lim.scope == "rate":
-            if rate is None:
-                checks.append(Check(f"{lim.severity} limit (rate)", lim.severity, "warning", "not comparable", str(lim.max),
-                                    f"{lim.basis}; not verified: needs a BSA", lim.cite))
-            else:
-                above = rate.base() > lim.max.base() * (1 + EPS)
-                checks.append(Check(f"{lim.severity} limit (rate)", lim.severity,
-                                    ("exceeds" if lim.severity == "hard" else "warning") if above else "ok",
-                                    str(rate), str(lim.max), lim.basis, lim.cite))
-    fixed = [d for d in drug.doses if d.rate is not None]
-    if fixed and rate is not None:
-        ref = fixed[0]
-        same = abs(rate.value - ref.rate.value) <= 0.05 * ref.rate.value
-        info["fixed_dose_rate"] = {"reference": str(ref.rate), "matches": same, "schedule": ref.schedule}
-        checks.append(Check("fixed dose rate", "rate", "note", str(rate), str(ref.rate),
-                            ("this is the fixed dose rate" if same else "this is not the fixed dose rate")
-                            + f" of {ref.rate} ({ref.amount} over {ref.duration}) that the source prefers to the 30-minute infusion",
-                            ref.cite))
-    checks += _rate_on_record(drug, have, minutes)
-    return info, checks
-
-
-def _rate_on_record(drug: Any, have: dict[str, Quantity], minutes: float) -> list[Check]:
-    timed = [d for d in drug.doses if d.duration is not None and d.fraction_of is None]
-    cites = tuple(dict.fromkeys(c for d in timed for c in d.cite))
-    out = []
-    if timed:
-        longest = max(d.duration.to("min").value for d in timed)
-        shortest = min((d.duration_low or d.duration).to("min").value for d in timed)
-        span = f"{fmt(shortest)}-{fmt(longest)} min" if shortest != longest else f"{fmt(longest)} min"
-        if minutes > longest * SLOW_WARNS * (1 + EPS):
-            out.append(Check("infusion time on record", "rate", "warning", f"{fmt(minutes)} min", span,
-                             f"more than {fmt(SLOW_WARNS)} times the longest infusion on record", cites))
-    if any(d.bolus for d in drug.doses if d.fraction_of is None):
-        bolus = [d for d in drug.doses if d.bolus]
-        out.append(Check("infusion rate on record", "rate", "ok", f"{fmt(minutes)} min", "bolus on record",
-                         "a bolus is on record, so no infusion time is too short", tuple(c for d in bolus for c in d.cite)))
-        return out
-    rates = []
-    for d in timed:
-        if d.amount is None:
-            continue
-        rates.append((Quantity(d.amount.base() / (d.duration_low or d.duration).to("min").value,
-                               {"m2": "mg/m2/min"}.get(d.amount.per, "mg/min") if d.amount.per != "kg" else "mg/kg/min"), d))
-    fastest = None
-    for q, d in rates:
-        if have.get(family(d.amount)) is not None and (fastest is None or q.value > fastest[0].value):
-            fastest = (q, d)
-    if fastest is None:
-        why = (f"not verified: no infusion time of {drug.name} is on record" if not timed
-               else f"not verified: the infusion rates on record need {_need(family(rates[0][1].amount)) if rates else 'a dose'}")
-        out.append(Check("infusion rate on record", "rate", "warning", f"{fmt(minutes)} min", "none", why, cites))
-        return out
-    q, d = fastest
-    planned = have[family(d.amount)].base() / minutes
-    ratio = planned / q.value
-    shown = f"{fmt(planned)} {q.unit} ({fmt(minutes)} min)"
-    ref = f"{fmt(q.value)} {q.unit} ({d.amount} over {fmt((d.duration_low or d.duration).to('min').value)} min)"
-    if ratio > RATE_EXCEEDS * (1 + EPS):
-        out.append(Check("infusion rate on record", "rate", "exceeds", shown, ref,
-                         f"{fmt(ratio)} times the fastest infusion on record: far too fast", d.cite))
-    elif ratio > 1 + TOLERANCE + EPS:
-        out.append(Check("infusion rate on record", "rate", "warning", shown, ref,
-                         f"{fmt(ratio)} times the fastest infusion on record: faster than any record", d.cite))
-    else:
-        out.append(Check("infusion rate on record", "rate", "ok", shown, ref, "no faster than the fastest infusion on record", d.cite))
-    return out
 
 
 # ------------------------------------------------------------------ the standard dose, for display

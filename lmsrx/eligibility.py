@@ -169,25 +169,19 @@ def evaluate(c: Criterion, p: Patient) -> Verdict:
     if t == "line":
         if p.line is None:
             return v(UNKNOWN, needs=c.needs or "line of therapy")
-        ok = (c.min is None or p.line >= c.min) and (c.max is None or p.line <= c.max)
-        return v(MET if ok else UNMET, f"line {p.line}")
+        return v(MET if _within(p.line, c) else UNMET, f"line {p.line}")
     if t in ("site", "grade"):
         value = p.histology if t == "site" else p.grade
         if value is None:
             return v(UNKNOWN, needs=c.needs or ("site of the primary tumour" if t == "site" else "tumour grade"))
         return v(MET if value in c.values else UNMET, f"the primary is {value}" if t == "site" else f"grade {value}")
-    if t == "size-over":
+    if t in ("size-over", "size-at-least"):
         if p.size_cm is None:
             return v(UNKNOWN, needs=c.needs or "tumour size")
         from lmsrx.units import fmt
 
-        return v(MET if c.over is not None and p.size_cm > c.over else UNMET, f"{fmt(p.size_cm)} cm")
-    if t == "size-at-least":
-        if p.size_cm is None:
-            return v(UNKNOWN, needs=c.needs or "tumour size")
-        from lmsrx.units import fmt
-
-        return v(MET if c.over is not None and p.size_cm >= c.over else UNMET, f"{fmt(p.size_cm)} cm")
+        big = c.over is not None and (p.size_cm > c.over if t == "size-over" else p.size_cm >= c.over)
+        return v(MET if big else UNMET, f"{fmt(p.size_cm)} cm")
     if t == "depth":
         if p.depth is None:
             return v(UNKNOWN, needs=c.needs or "tumour depth (deep or superficial)")
@@ -195,8 +189,7 @@ def evaluate(c: Criterion, p: Patient) -> Verdict:
     if t == "age":
         if p.age is None:
             return v(UNKNOWN, needs=c.needs or "age")
-        ok = (c.min is None or p.age >= c.min) and (c.max is None or p.age <= c.max)
-        return v(MET if ok else UNMET, f"aged {p.age}")
+        return v(MET if _within(p.age, c) else UNMET, f"aged {p.age}")
     if t == "biomarker":
         present = [m for m in c.values if m in p.biomarkers]
         if present:
@@ -236,6 +229,10 @@ def evaluate(c: Criterion, p: Patient) -> Verdict:
             return v(MET, f"line {p.line}: progressed after prior treatment")
         return v(UNKNOWN, needs=c.needs or "progression after treatment or no satisfactory alternative")
     raise ValueError(f"unknown criterion test {t!r}")  # pragma: no cover - the schema forbids it
+
+
+def _within(value: int, c: Any) -> bool:
+    return (c.min is None or value >= c.min) and (c.max is None or value <= c.max)
 
 
 def cautions_of(kb: Any, reg: Regimen) -> list[Caution]:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lmsrx import dosing, exposure
+from lmsrx import dosing, exposure, infusion
 from lmsrx.dosing import Body, Check, compare, forms, on_record, parse_dose, worst
 from lmsrx.errors import UsageError
 from lmsrx.units import Quantity, fmt
@@ -278,7 +278,7 @@ def verify(kb: Any, order: Order) -> Sheet:
         if not _relative(ln.drug):
             for c in compare(ln.drug, have, "administration", body, route):
                 add(Row(where, ln.drug.id, c))
-        timing = dosing.infusion(ln.drug, have, ln.over_min)[1] if ln.over_min is not None else dosing.time_not_given(ln.drug, route)
+        timing = infusion.check(ln.drug, have, ln.over_min)[1] if ln.over_min is not None else infusion.time_not_given(ln.drug, route)
         for c in timing:
             add(Row(where, ln.drug.id, c))
     totals = _totals(order)

@@ -1,7 +1,6 @@
 """Rendering hazards: Rich markup in data, terminal escapes, spreadsheet formulas, NaN."""
 import csv
 import io
-import json
 
 import pytest
 
