@@ -268,3 +268,16 @@ def test_first_line_figures(kb):
     dtic = {e.name: e.values for e in kb.evidence["doxorubicin-dacarbazine"].endpoints}
     assert dtic["response rate"] == (30,)
     assert kb.evidence["gemcitabine-dacarbazine"].endpoints[0].values == (49,)
+
+
+def test_builtin_base_loads_the_same_with_the_pure_python_parser(kb, monkeypatch):
+    """PyYAML without libyaml must read the built-in base too, and give the same records."""
+    import yaml
+
+    from lmsrx import kb as kbmod
+    from lmsrx import yamlsafe
+
+    monkeypatch.setattr(yamlsafe, "_Loader", yaml.SafeLoader)
+    pure = kbmod.load()
+    assert pure.sha256 == kb.sha256 and pure.drugs == kb.drugs and pure.regimens == kb.regimens
+    assert pure.evidence == kb.evidence
