@@ -20,7 +20,9 @@ from lmsrx.model import Caution, Criterion, Regimen
 from lmsrx.patient import Patient
 
 MET, UNMET, UNKNOWN = "met", "not met", "unknown"
-STRENGTH_LABELS = ("approved on a randomised phase III", "phase III", "phase II", "retrospective or early-phase", "other")
+STRENGTH_LABELS = ("approved on a randomised phase III", "phase III", "phase II", "randomised, phase not stated",
+                   "retrospective or early-phase", "other")
+OTHER = len(STRENGTH_LABELS) - 1
 STATPEARLS = ("statpearls-lms-2020",)
 
 # Rules that belong to a drug class, applied to every regimen holding a drug of that class.
@@ -58,7 +60,7 @@ class Assessment:
     status: str  # eligible | conditional | excluded
     verdicts: list[Verdict]
     cautions: list[str] = field(default_factory=list)
-    strength: int = 4
+    strength: int = OTHER
     preferred: str | None = None  # the source's stated preference, when it applies to this patient
 
     @property
@@ -255,6 +257,9 @@ def cautions(kb: Any, reg: Regimen, p: Patient) -> list[str]:
                 out.append(f"depth not given: {c.text}")
             elif p.depth not in c.values:
                 out.append(f"{p.depth} tumour: {c.text}")
+        elif c.when == "anthracycline-ineligible":
+            if p.anthracycline_ineligible and not _prior_hit(("anthracycline",), p):
+                out.append(c.text)
         elif c.when == "age-outside":
             if p.age is None:
                 out.append(f"age not given: {c.text}")
@@ -272,7 +277,8 @@ def cautions(kb: Any, reg: Regimen, p: Patient) -> list[str]:
 
 
 def evidence_rank(kb: Any, reg: Regimen, ev: Any) -> int:
-    """0 approved (for LMS) on this randomised phase III, 1 phase III, 2 phase II, 3 retrospective or early-phase, 4 other."""
+    """0 approved (for LMS) on this randomised phase III, 1 phase III, 2 phase II, 3 randomised with no phase
+    stated, 4 retrospective or early-phase, 5 other (see :data:`STRENGTH_LABELS`)."""
     d = ev.design
     approved_on = any(a.evidence == ev.id and a.status in ("approved", "accelerated-approval")
                       for drug in reg.drugs if kb.drugs[drug].lms_status in ("approved", "approved-sts")
@@ -281,11 +287,13 @@ def evidence_rank(kb: Any, reg: Regimen, ev: Any) -> int:
         return 0
     if d.phase == "III":
         return 1
-    if d.phase in ("II", "Ib/II", "I/II") or (d.kind == "randomised-trial" and d.phase is None):
+    if d.phase in ("II", "Ib/II", "I/II"):
         return 2
-    if d.kind in ("retrospective", "pooled-analysis", "single-arm-trial", "trial"):
+    if d.kind == "randomised-trial":
         return 3
-    return 4
+    if d.kind in ("retrospective", "pooled-analysis", "single-arm-trial", "trial"):
+        return 4
+    return OTHER
 
 
 def tested(ev: Any, reg: Regimen) -> bool:
@@ -293,25 +301,31 @@ def tested(ev: Any, reg: Regimen) -> bool:
     without arm links count for the regimen whose drugs they are about)."""
     if ev.arm_regimens:
         return any(reg.id in arm for arm in ev.arm_regimens)
-    return set(ev.drugs) == set(reg.drugs) or not ev.drugs
+    return bool(ev.drugs) and set(ev.drugs) == set(reg.drugs)
 
 
 def supports(ev: Any, reg: Regimen) -> bool:
-    """Evidence that gives the regimen strength for LMS: it tested the regimen and its result supports it in LMS."""
-    return ev.lms_result == "supports" and tested(ev, reg)
+    """Evidence that gives the regimen strength for LMS: it tested the regimen, its result supports it in
+    LMS, and where the trial favoured one arm, that arm is this regimen (a losing arm gains nothing)."""
+    if ev.lms_result != "supports":
+        return False
+    if ev.drugs == () and not ev.arm_regimens:
+        return True  # a statement of the source about the option (narrative, guideline): the lowest rank
+    if not tested(ev, reg):
+        return False
+    return ev.favoured_arm is None or reg.id in ev.arm_regimens[ev.favoured_arm]
 
 
 def strength(kb: Any, reg: Regimen) -> int:
     """The regimen's best rank among the evidence that supports it in LMS (see :func:`evidence_rank`);
     a negative result, or a benefit confined to another histology, gives no strength."""
-    return min((evidence_rank(kb, reg, kb.evidence[e]) for e in reg.evidence if supports(kb.evidence[e], reg)), default=4)
+    return min((evidence_rank(kb, reg, kb.evidence[e]) for e in reg.evidence if supports(kb.evidence[e], reg)), default=OTHER)
 
 
 def key_evidence(kb: Any, reg: Regimen, n: int = 1) -> list[Any]:
-    """The strongest evidence records with figures of this regimen (else the strongest record), at most ``n``."""
+    """The strongest supporting evidence first, then the records with figures of this regimen, at most ``n``."""
     ranked = [kb.evidence[e] for e in sorted(
-        reg.evidence, key=lambda e: (not (kb.evidence[e].endpoints and tested(kb.evidence[e], reg)),
-                                     not supports(kb.evidence[e], reg), evidence_rank(kb, reg, kb.evidence[e]),
-                                     not kb.evidence[e].design.randomised))]
-    with_figures = [ev for ev in ranked if ev.endpoints and tested(ev, reg)]
-    return with_figures[:n] or ranked[:1]
+        reg.evidence, key=lambda e: (not supports(kb.evidence[e], reg),
+                                     not (kb.evidence[e].endpoints and tested(kb.evidence[e], reg)),
+                                     evidence_rank(kb, reg, kb.evidence[e]), not kb.evidence[e].design.randomised))]
+    return ranked[:n]

@@ -17,7 +17,7 @@ UNITS = {"months": ("month", "months"), "years": ("year", "years"), "patients": 
          "responses": ("response", "responses")}
 MEASURES = {"hazard-ratio": "HR", "ratio-as-reported": "ratio (as reported)", "fold-change": "fold"}
 RESULT_TEXT = {"negative": "no benefit in LMS", "other-histology": "benefit confined to another histology",
-               "background": "background", "supports": ""}
+               "refuted": "not confirmed by a later trial", "background": "background", "supports": ""}
 
 
 def p_text(p: str | None) -> str | None:

@@ -346,7 +346,8 @@ class Evidence:
     population: str | None = None
     arms: tuple[str, ...] = ()
     arm_regimens: tuple[tuple[RegimenRef, ...], ...] = field(default=(), metadata={"repeats": True})
-    lms_result: Literal["supports", "negative", "other-histology", "background"] = "supports"
+    lms_result: Literal["supports", "negative", "other-histology", "refuted", "background"] = "supports"
+    favoured_arm: int | None = None  # the arm (from 0) the trial's main result favoured, where it favoured one
     endpoints: tuple[Endpoint, ...] = ()
     findings: tuple[str, ...] = ()
     conclusion: str | None = None
@@ -362,6 +363,8 @@ class Evidence:
                 out.append(("endpoints", f"{ep.name!r} has {len(ep.values)} figures for {len(self.arms)} arms"))
             if ep.arm is not None and ep.arm not in self.arms:
                 out.append(("endpoints", f"{ep.name!r}: arm {ep.arm!r} is not one of the record's arms"))
+        if self.favoured_arm is not None and self.favoured_arm >= len(self.arms):
+            out.append(("favoured_arm", f"arm {self.favoured_arm} does not exist (arms count from 0)"))
         if self.arm_regimens and len(self.arm_regimens) != len(self.arms):
             out.append(("arm_regimens", "give the regimens of each arm, in the order of 'arms' ([] for an arm of none)"))
         return out
@@ -409,7 +412,7 @@ _CRITERION_VALUES: dict[str, tuple[str, ...]] = {
 class Caution:
     """A warning shown with a candidate: always, for a patient condition, or outside the trials' sites."""
 
-    when: Literal["always", "cardiac", "renal", "hepatic", "site-not-in", "depth-not", "age-outside"]
+    when: Literal["always", "cardiac", "renal", "hepatic", "site-not-in", "depth-not", "age-outside", "anthracycline-ineligible"]
     text: str
     cite: Cites = field(metadata=ONE)
     values: tuple[str, ...] = ()

@@ -99,12 +99,17 @@ def evidence_brief(kb: Any, ev: Any, reg: Any = None) -> str:
 
     lines = [evidence_head(ev)]
     if reg is not None and not tested(ev, reg):
-        arms = " vs ".join(ev.arms) or ", ".join(ev.drugs)
-        lines.append(f"(did not test this regimen: {arms}; its figures are not shown here)")
+        if ev.endpoints:
+            arms = " vs ".join(ev.arms) or ", ".join(ev.drugs)
+            lines.append(f"(did not test this regimen: {arms}; its figures are not shown here)")
+        else:
+            lines.append(ev.summary)
         return "\n".join(lines)
+    if reg is not None and ev.favoured_arm is not None and reg.id not in ev.arm_regimens[ev.favoured_arm]:
+        lines.append(f"(the trial favoured the other arm: {ev.arms[ev.favoured_arm]})")
     lines += [figures.text(f) for f in figures.evidence_figures(ev, reg.id if reg is not None else None)]
-    if not ev.endpoints and ev.conclusion:
-        lines.append(ev.conclusion)
+    if not ev.endpoints:
+        lines.append(ev.conclusion or ev.summary)
     return "\n".join(lines)
 
 
@@ -116,18 +121,25 @@ def evidence_data(kb: Any, ev: Any, reg: Any) -> dict[str, Any]:
     own = tested(ev, reg)
     return {
         "id": ev.id, "title": ev.title, "design": design_text(ev.design), "lms_result": ev.lms_result,
+        "favoured_arm": ev.arms[ev.favoured_arm] if ev.favoured_arm is not None else None,
         "tested_this_regimen": own, "counts_as_support": supports(ev, reg), "newer_than_source": ev.newer_than_source,
         "summary": ev.summary, "citation": cite.cites(kb, ev.cite),
         "endpoints": figures.evidence_figures(ev, reg.id) if own else [],
     }
 
 
+SOURCE_DATE = "2020-10-07"  # the revision date of the primary source (StatPearls)
+
+
 def approval_text(kb: Any, reg: Any) -> list[str]:
     out = [reg.guideline] if reg.guideline else []
     for drug_id in reg.drugs:
         drug = kb.drugs[drug_id]
-        dated = [f"{a.region} {a.date}" for a in drug.approvals if a.status in ("approved", "accelerated-approval") and a.date
-                 and a.evidence is not None and drug.lms_status in ("approved", "approved-sts", "tumour-agnostic")]
+        dated = [f"{'accelerated approval ' if a.status == 'accelerated-approval' else ''}{a.region} {a.date}"
+                 + (" (newer than the source)" if a.date > SOURCE_DATE else "")
+                 for a in drug.approvals if a.status in ("approved", "accelerated-approval") and a.date
+                 and (a.evidence is not None or drug.lms_status == "tumour-agnostic")
+                 and drug.lms_status in ("approved", "approved-sts", "tumour-agnostic")]
         out.append(f"{drug.name}: {LMS_STATUS[drug.lms_status]}" + (f" ({'; '.join(dated)})" if dated else ""))
     return out
 

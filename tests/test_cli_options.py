@@ -35,8 +35,8 @@ def test_json_shape(run, kb):
     for c in data["candidates"]:
         assert {"id", "name", "drugs", "status", "needs", "evidence", "cautions", "why"} <= set(c)
         assert c["status"] in ("eligible", "conditional") and c["evidence"]
-        assert all({"id", "title", "design", "lms_result", "tested_this_regimen", "counts_as_support", "newer_than_source",
-                    "summary", "citation", "endpoints"} == set(e) for e in c["evidence"])
+        assert all({"id", "title", "design", "lms_result", "favoured_arm", "tested_this_regimen", "counts_as_support",
+                    "newer_than_source", "summary", "citation", "endpoints"} == set(e) for e in c["evidence"])
     for e in data["excluded"]:
         assert set(e) == {"id", "name", "drugs", "reasons", "newer_than_source"} and e["reasons"]
     statuses = {c["id"]: c["status"] for c in data["candidates"]}

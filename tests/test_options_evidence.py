@@ -243,3 +243,31 @@ def test_an_anthracycline_is_never_offered_to_an_anthracycline_ineligible_patien
     members = {d.id for d in kb.drugs.values() if d.drug_class == "anthracycline"}
     for a in eligibility.assess(kb, p).candidates:
         assert not set(a.regimen.drugs) & members, a.regimen.id
+
+
+def test_a_losing_arm_gains_no_strength(kb, run):
+    line2 = by_id(assess(kb, line=2, prior=["doxorubicin"]))
+    assert line2["gemcitabine"].strength_label == "other"  # the weaker arm of SARC002
+    assert line2["gemcitabine-docetaxel"].strength_label == "phase II"
+    data = json.loads(run("options", "--line", "2", "--prior", "doxorubicin", "--format", "json").stdout)
+    gem = next(c for c in data["candidates"] if c["id"] == "gemcitabine")
+    sarc002 = next(e for e in gem["evidence"] if e["id"] == "sarc002")
+    assert sarc002["tested_this_regimen"] and not sarc002["counts_as_support"]
+    assert sarc002["favoured_arm"] == "gemcitabine + docetaxel"
+    assert by_id(assess(kb, setting="adjuvant", grade="high", size_cm=8))["adjuvant-epirubicin-ifosfamide"].strength_label \
+        == "randomised, phase not stated"
+    assert kb.evidence["olaratumab-phase-2"].lms_result == "refuted"
+
+
+def test_trabectedin_for_an_anthracycline_ineligible_patient_says_what_the_us_approval_covers(kb):
+    a = by_id(assess(kb, line=1, anthracycline_ineligible=True))["trabectedin"]
+    assert a.status == "eligible" and any("the US approval does not cover this patient" in c for c in a.cautions)
+    after = by_id(assess(kb, line=2, prior=["doxorubicin"], conditions=["cardiac"]))["trabectedin"]
+    assert not any("US approval" in c for c in after.cautions) and any("cardiomyopathy" in c for c in after.cautions)
+
+
+def test_tumour_agnostic_approvals_are_dated(run):
+    data = json.loads(run("options", "--line", "2", "--biomarker", "msi-h", "--prior", "doxorubicin", "--format", "json").stdout)
+    pembro = next(c for c in data["candidates"] if c["id"] == "pembrolizumab")
+    assert "accelerated approval US 2017-05-23" in pembro["approval"][0]
+    assert "US 2023 (newer than the source)" in pembro["approval"][0]
