@@ -18,6 +18,7 @@ from lmsrx.yamlsafe import MAX_BYTES, LDict, load_yaml
 
 TOP_KEYS = ("knowledge", *model.KINDS)
 MAX_FILES = 500
+MAX_FOLDER_DEPTH = 32
 
 
 @dataclass
@@ -65,30 +66,73 @@ class KnowledgeBase:
 
 
 def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
-    """Extra files as given, folders as their *.yaml/*.yml files (sorted)."""
+    """Extra files as given, folders as their .yaml/.yml files in any case (sorted). Nothing is skipped
+    silently: an unreadable folder, a symbolic link to a folder or a non-regular file is an error."""
+    import os
+    import stat
+
     out: list[tuple[str, Path]] = []
     for raw in paths:
+        if not isinstance(raw, str) or not raw.strip():
+            raise UsageError("an empty --kb path: name a knowledge file or folder")
         p = Path(raw)
-        if p.is_dir():
-            found = sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+        try:
+            mode = p.stat().st_mode
+        except OSError as exc:
+            raise UsageError(f"no such knowledge file or folder: {raw} ({exc.strerror or exc})") from None
+        if stat.S_ISDIR(mode):
+            found: list[Path] = []
+            problems: list[str] = []
+
+            def refuse(exc: OSError) -> None:
+                problems.append(f"{exc.filename}: {exc.strerror or exc}")
+
+            try:
+                for top, dirs, files in os.walk(p, onerror=refuse, followlinks=False):
+                    if top.count(os.sep) - str(p).count(os.sep) > MAX_FOLDER_DEPTH:
+                        raise UsageError(f"knowledge folder {raw} is nested deeper than {MAX_FOLDER_DEPTH} levels")
+                    for d in dirs:
+                        if os.path.islink(os.path.join(top, d)):
+                            problems.append(f"{os.path.join(top, d)}: a symbolic link to a folder is not followed")
+                    for f in files:
+                        q = Path(top) / f
+                        if q.suffix.lower() in (".yaml", ".yml"):
+                            if not q.is_file():
+                                problems.append(f"{q}: not a regular file")
+                            else:
+                                found.append(q)
+                    if len(found) > MAX_FILES:
+                        break
+            except RecursionError:
+                raise UsageError(f"knowledge folder {raw} is nested too deep") from None
+            if problems:
+                raise UsageError("cannot use knowledge folder " + raw + ": " + "; ".join(problems[:5]))
             if not found:
                 raise UsageError(f"no .yaml or .yml files in folder {raw}")
-            out.extend((str(q), q) for q in found)
-        elif p.is_file():
+            out.extend((str(q), q) for q in sorted(found))
+        elif stat.S_ISREG(mode):
             out.append((str(p), p))
         else:
-            raise UsageError(f"no such knowledge file or folder: {raw}")
+            raise UsageError(f"knowledge path {raw} is not a regular file or folder (a pipe or device?)")
     if len(out) > MAX_FILES:
-        raise UsageError(f"{len(out)} knowledge files given; the limit is {MAX_FILES}")
+        raise UsageError(f"{len(out)} or more knowledge files given; the limit is {MAX_FILES}")
     return out
 
 
 def _read(path: Any, shown: str, problems: list[Problem]) -> bytes | None:
+    """Read a file once; a file whose size or modification time changes while it is read is refused."""
     try:
-        if isinstance(path, Path) and path.stat().st_size > MAX_BYTES:
+        before = path.stat() if isinstance(path, Path) else None
+        if before is not None and before.st_size > MAX_BYTES:
             problems.append(Problem(shown, 1, f"file is larger than {MAX_BYTES} bytes"))
             return None
-        return path.read_bytes()
+        data = path.read_bytes()
+        if before is not None:
+            after = path.stat()
+            if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != after.st_size:
+                problems.append(Problem(shown, 1, "the file changed while it was read; load it again"))
+                return None
+        return data
     except OSError as exc:
         problems.append(Problem(shown, 1, f"cannot read: {exc.strerror or exc}"))
         return None
@@ -188,7 +232,8 @@ def _collect(parsed: list[tuple[str, LDict, bool]], problems: list[Problem]) -> 
 def _integrity(built: dict[str, dict[str, Any]], entries: dict[tuple[str, str], Any], problems: list[Problem]) -> None:
     """Checks that span records: one drug name for one drug."""
     seen: dict[str, str] = {}
-    for rid, drug in sorted(built["drugs"].items()):
+    # built-in drugs first, so that a clash is blamed on the extra file that brought it
+    for rid, drug in sorted(built["drugs"].items(), key=lambda item: (not entries[("drugs", item[0])][1], item[0])):
         for name in {n.casefold() for n in (drug.id, drug.name, *drug.brands, *drug.aliases)}:
             other = seen.setdefault(name, rid)
             if other != rid:

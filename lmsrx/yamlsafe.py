@@ -136,22 +136,39 @@ def load_yaml(data: bytes, path: str) -> tuple[Any, list[Problem]]:
     problems = _check_text(text, path)
     if problems:
         return None, problems
+    found: list[Problem] = []
     try:
-        return _build(text, path), []
+        value = _build(text, path, found)
     except _Reject as exc:
-        return None, [Problem(path, exc.line, exc.message)]
+        found.append(Problem(path, exc.line, exc.message))
+        value = None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(path, line, f"YAML syntax: {reason}")]
+        found.append(Problem(path, line, f"YAML syntax: {reason}"))
+        value = None
+    if found:
+        return None, sorted(found, key=lambda p: p.line)[:MAX_PROBLEMS]
+    return value, []
 
 
-def _build(text: str, path: str) -> Any:
+MAX_PROBLEMS = 200
+
+
+def _build(text: str, path: str, found: list[Problem]) -> Any:
+    """Values from the event stream. Problems that leave the structure readable (a duplicate key, an
+    ambiguous scalar, an escape, an anchor or tag) are collected and the parse goes on, so that a
+    file's every such problem is reported at once; a structural one stops it."""
     stack: list[Any] = []  # open containers
-    pending_key: list[Any] = []  # per open mapping: the key awaiting its value, or _NO_KEY
+    pending_key: list[Any] = []  # per open mapping: the key awaiting its value, _NO_KEY, or _SKIP
     root: Any = None
     documents = 0
+
+    def problem(line: int, message: str) -> None:
+        found.append(Problem(path, line, message))
+        if len(found) > MAX_PROBLEMS:
+            raise _Reject(line, "too many problems; stopping")
 
     def attach(value: Any, line: int) -> None:
         nonlocal root
@@ -164,13 +181,17 @@ def _build(text: str, path: str) -> Any:
             top.item_lines.append(line)
         elif pending_key[-1] is _NO_KEY:
             if not isinstance(value, str):
-                raise _Reject(line, f"keys must be text, not {_kind(value)}")
-            if value in top:
-                raise _Reject(line, f"duplicate key {value!r} (first at line {top.key_lines[value]})")
-            pending_key[-1] = value
-            top.key_lines[value] = line
+                problem(line, f"keys must be text, not {_kind(value)}")
+                pending_key[-1] = _SKIP
+            elif value in top:
+                problem(line, f"duplicate key {value!r} (first at line {top.key_lines[value]})")
+                pending_key[-1] = _SKIP
+            else:
+                pending_key[-1] = value
+                top.key_lines[value] = line
         else:
-            top[pending_key[-1]] = value
+            if pending_key[-1] is not _SKIP:
+                top[pending_key[-1]] = value
             pending_key[-1] = _NO_KEY
 
     for event in yaml.parse(text, Loader=_Loader):
@@ -181,16 +202,22 @@ def _build(text: str, path: str) -> Any:
                 raise _Reject(line, "one YAML document per file")
             continue
         if isinstance(event, yaml.AliasEvent):
-            raise _Reject(line, "aliases (*name) are not allowed in knowledge files")
+            problem(line, "aliases (*name) are not allowed")
+            attach(None, line)
+            continue
         if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            raise _Reject(line, f"anchors (&{event.anchor}) are not allowed in knowledge files")
+            problem(line, f"anchors (&{event.anchor}) are not allowed")
         if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag is not None:
-            raise _Reject(line, f"tags ({event.tag}) are not allowed in knowledge files")
+            problem(line, f"tags ({event.tag}) are not allowed")
         if isinstance(event, yaml.ScalarEvent):
             bad = _BAD_CHARS.search(event.value) if event.style else None
             if bad:
-                raise _Reject(line, f"forbidden control or bidi character U+{ord(bad.group()[0]):04X} (written as an escape)")
-            value = _plain_scalar(event.value, line) if not event.style else event.value
+                problem(line, f"forbidden control or bidi character U+{ord(bad.group()[0]):04X} (written as an escape)")
+            try:
+                value = _plain_scalar(event.value, line) if not event.style else event.value
+            except _Reject as exc:
+                problem(exc.line, exc.message)
+                value = None
             if stack and not isinstance(stack[-1], LList) and pending_key[-1] is _NO_KEY and event.style:
                 value = event.value  # a quoted key is text
             attach(value, line)
@@ -220,6 +247,7 @@ class _NoKey:
 
 
 _NO_KEY = _NoKey()
+_SKIP = _NoKey()  # the key was refused: drop its value
 
 
 def _kind(value: Any) -> str:
