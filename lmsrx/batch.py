@@ -1,16 +1,21 @@
-"""Batch evaluation: one NDJSON patient line in, one result out. Pure apart from the iteration.
+"""Batch evaluation: one NDJSON line in, one result line out, for every input line. Pure apart from the iteration.
 
-A bad line becomes an in-band error object and the run goes on; the caller
-keeps the worst exit code seen (2 usage > 1 nothing eligible > 0).
+Each line is decoded alone, so a bad line (not UTF-8, not JSON, too long, an invalid
+patient or order) becomes an in-band error object and the run goes on; a blank
+line yields ``{"line": N, "skipped": "blank line"}``. The caller keeps the worst
+exit code seen.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from lmsrx import eligibility, patient, views
-from lmsrx.errors import ExitCode, LmsrxError
+from lmsrx.errors import ExitCode, LmsrxError, UsageError
+
+MAX_LINE_BYTES = 1_048_576
+TOO_LONG = b"\x00too long"  # stands for a line over MAX_LINE_BYTES (skipped unread)
 
 
 @dataclass
@@ -21,68 +26,68 @@ class LineResult:
     exit_code: int
 
 
-def evaluate(kb: Any, lines: Iterable[str], explain: bool = False) -> Iterator[LineResult]:
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        pid = None
-        try:
-            raw = patient.loads_json(text, f"line {number}")
-            pid = raw.get("id") if isinstance(raw, dict) else None
-            person = patient.from_mapping(raw, kb)
-            data = views.options_data(kb, eligibility.assess(kb, person), explain)
-            code = int(ExitCode.OK if data["candidates"] else ExitCode.NOTHING_ELIGIBLE)
-            yield LineResult(number, data, views.options_rows(data, patient_column=True), code)
-        except LmsrxError as exc:
-            code = int(exc.exit_code)
-            data = {"line": number, "id": pid, "error": {"exit_code": code, "message": exc.message}}
-            row = {"patient": pid, "status": "error", "id": None, "name": None, "drugs": [], "strength": None,
-                   "needs": [], "reasons": [f"line {number}: {exc.message}"], "why": [], "cautions": [], "evidence": [],
-                   "newer_than_source": False}
-            yield LineResult(number, data, [row], code)
-
-
-MAX_LINE_BYTES = 1_048_576
-TOO_LONG = b"\x00too long"  # stands for a line over MAX_LINE_BYTES (skipped unread)
-
-
-def orders(kb: Any, lines: Iterable[bytes], fail_on: str = "exceeds") -> Iterator[LineResult]:
-    """One NDJSON order a line: its verification sheet, or an in-band error; the run goes on."""
-    from lmsrx import orders as orders_mod
-
+def _run(lines: Iterable[bytes | str], one: Callable[[dict[str, Any], int], LineResult],
+         row: Callable[[int, str | None, str, str], dict[str, Any]]) -> Iterator[LineResult]:
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
+        if isinstance(raw, bytes) and raw is not TOO_LONG and not raw.strip() or isinstance(raw, str) and not raw.strip():
+            yield LineResult(number, {"line": number, "skipped": "blank line"}, [row(number, None, "skipped", "blank line")], 0)
             continue
-        oid = None
+        doc: Any = None
         try:
             if raw is TOO_LONG:
-                raise LmsrxError(f"line {number}: longer than {MAX_LINE_BYTES} bytes")
+                raise UsageError(f"line {number}: longer than {MAX_LINE_BYTES} bytes")
             try:
-                text = raw.decode("utf-8")
+                text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
             except UnicodeDecodeError:
-                raise LmsrxError(f"line {number}: not UTF-8 text") from None
+                raise UsageError(f"line {number}: not UTF-8 text") from None
             doc = patient.loads_json(text, f"line {number}")
-            oid = _safe_id(doc.get("id")) if isinstance(doc, dict) else None
             if not isinstance(doc, dict):
-                raise LmsrxError(f"line {number}: an order is a JSON object")
-            sheet = orders_mod.verify(kb, orders_mod.from_mapping(doc, kb, f"line {number}"))
-            data = {"line": number, **views.order_data(sheet)}
-            bad = sheet.verdict == "exceeds" or (fail_on == "warning" and sheet.verdict == "warning")
-            code = int(ExitCode.DOSE_LIMIT_EXCEEDED if bad else ExitCode.OK)
-            yield LineResult(number, data, views.order_rows(data), code)
+                raise UsageError(f"line {number}: expected a JSON object")
+            yield one(doc, number)
         except LmsrxError as exc:
             code = int(exc.exit_code)
-            data = {"line": number, "id": oid, "error": {"exit_code": code, "message": exc.message}}
-            row = {"order": oid, "where": f"line {number}", "drug": None, "rule": "error", "result": "error", "value": None,
-                   "limit": None, "basis": exc.message, "cite": [], "verdict": "error"}
-            yield LineResult(number, data, [row], code)
+            pid = safe_id(doc.get("id")) if isinstance(doc, dict) else None
+            data = {"line": number, "id": pid, "error": {"exit_code": code, "message": exc.message}}
+            yield LineResult(number, data, [row(number, pid, "error", exc.message)], code)
 
 
-def _safe_id(value: Any) -> str | None:
-    """An order id fit to echo: text or a whole number, no lone surrogates, at most 200 characters."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
+def safe_id(value: Any) -> str | None:
+    """The id of a bad line, echoed only if it is fit to echo (see :func:`lmsrx.patient.check_id`)."""
+    try:
+        return patient.check_id(value)
+    except UsageError:
         return None
-    text = str(value) if not isinstance(value, int) or abs(value) < 10**15 else None
-    if text is None:
-        return None
-    return text.encode("utf-8", "replace").decode("utf-8")[:200]
+
+
+def _options_row(number: int, pid: str | None, status: str, message: str) -> dict[str, Any]:
+    return {"patient": pid, "status": status, "id": None, "name": None, "drugs": [], "strength": None, "needs": [],
+            "reasons": [f"line {number}: {message}"], "why": [], "cautions": [], "evidence": [], "newer_than_source": False}
+
+
+def evaluate(kb: Any, lines: Iterable[bytes | str], explain: bool = False) -> Iterator[LineResult]:
+    """``lmsrx options --batch``: one patient a line."""
+    def one(doc: dict[str, Any], number: int) -> LineResult:
+        person = patient.from_mapping(doc, kb)
+        data = views.options_data(kb, eligibility.assess(kb, person), explain)
+        code = int(ExitCode.OK if data["candidates"] else ExitCode.NOTHING_ELIGIBLE)
+        return LineResult(number, data, views.options_rows(data, patient_column=True), code)
+
+    return _run(lines, one, _options_row)
+
+
+def _order_row(number: int, oid: str | None, status: str, message: str) -> dict[str, Any]:
+    return {"order": oid, "where": f"line {number}", "drug": None, "rule": status, "result": status, "value": None,
+            "limit": None, "basis": message, "cite": [], "verdict": status}
+
+
+def orders(kb: Any, lines: Iterable[bytes | str], fail_on: str = "exceeds") -> Iterator[LineResult]:
+    """``lmsrx order --batch``: one order a line, its verification sheet with the id echoed."""
+    from lmsrx import orders as orders_mod
+
+    def one(doc: dict[str, Any], number: int) -> LineResult:
+        sheet = orders_mod.verify(kb, orders_mod.from_mapping(doc, kb, f"line {number}"))
+        data = {"line": number, **views.order_data(sheet)}
+        bad = sheet.verdict == "exceeds" or (fail_on == "warning" and sheet.verdict == "warning")
+        return LineResult(number, data, views.order_rows(data), int(ExitCode.DOSE_LIMIT_EXCEEDED if bad else ExitCode.OK))
+
+    return _run(lines, one, _order_row)

@@ -13,7 +13,7 @@ from typing import Any, List, Optional
 import typer
 
 from lmsrx import __version__
-from lmsrx.errors import ExitCode, KnowledgeError, LmsrxError, UsageError
+from lmsrx.errors import ExitCode, Interrupted, KnowledgeError, LmsrxError, OutputClosed, UsageError
 
 HELP = """Treatment options and dosing rules for leiomyosarcoma (LMS), with their evidence.
 
@@ -78,7 +78,9 @@ def _terminal(color: str) -> Any:
     from lmsrx.render import Terminal
 
     is_tty = sys.stdout.isatty()
-    width = shutil.get_terminal_size((80, 24)).columns if is_tty else int(os.environ.get("COLUMNS", "0") or 0) or 100
+    columns = os.environ.get("COLUMNS", "").strip()
+    piped = int(columns) if columns.isascii() and columns.isdecimal() and len(columns) <= 4 else 0
+    width = shutil.get_terminal_size((80, 24)).columns if is_tty else piped or 100
     from lmsrx.render import color_wanted
 
     return Terminal(is_tty=is_tty, width=max(40, min(width, 240)), color=color_wanted(color, is_tty))
@@ -225,19 +227,15 @@ def _batch(name: str, fmt: Optional[str], explain: bool) -> int:
     if fmt not in ("ndjson", "json", "csv", "tsv"):
         raise UsageError("--batch writes ndjson (default), csv or tsv")
     kb = load_kb()
-    try:
-        handle = sys.stdin if name == "-" else open(name, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
     worst, header = 0, True
-    with handle:
-        for result in batch.evaluate(kb, handle, explain):
-            worst = max(worst, result.exit_code)
-            if fmt in ("csv", "tsv"):
-                write_rows(result.rows, fmt, sys.stdout, header)
-                header = False
-            else:
-                sys.stdout.write(dumps(result.data) + "\n")
+    for result in batch.evaluate(kb, _byte_lines(name), explain):
+        worst = max(worst, result.exit_code)
+        if fmt in ("csv", "tsv"):
+            write_rows(result.rows, fmt, sys.stdout, header)
+            header = False
+        else:
+            sys.stdout.write(dumps(result.data) + "\n")
+        sys.stdout.flush()
     return worst
 
 
@@ -434,9 +432,9 @@ def _byte_lines(name: str) -> Any:
                 if not raw:
                     return
                 if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                    while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line
+                    yield TOO_LONG  # reported first; then the rest of the line is skipped unread
+                    while raw and not raw.endswith(b"\n"):
                         raw = handle.readline(MAX_LINE_BYTES)
-                    yield TOO_LONG
                     continue
                 yield raw.rstrip(b"\r\n") if raw.endswith(b"\n") else raw
 
@@ -535,8 +533,10 @@ def cite_cmd(
     if fmt == "csl-json":
         sys.stdout.write(dumps([cite.csl(r) for r in chosen], indent=2) + "\n")
     else:
+        from lmsrx.render import clean
+
         render_one = {"text": cite.full_text, "bibtex": cite.bibtex, "ris": cite.ris}[fmt]
-        sys.stdout.write("\n\n".join(render_one(r) for r in chosen) + "\n")
+        sys.stdout.write(clean("\n\n".join(render_one(r) for r in chosen)) + "\n")  # never a raw escape
 
 
 # ------------------------------------------------------------------ entry point and exit codes
@@ -561,25 +561,67 @@ def report(exc: LmsrxError) -> int:
     return int(exc.exit_code)
 
 
+class _GuardedStdout:
+    """stdout that turns a failed write into :class:`OutputClosed` (see errors.py for why)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def _guard(self, call: Any, *args: Any) -> Any:
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            raise OutputClosed(ExitCode.BROKEN_PIPE, "the reader closed the pipe") from None
+        except (OSError, ValueError) as exc:  # ENOSPC, EIO, a closed file
+            raise OutputClosed(ExitCode.OUTPUT_ERROR, f"cannot write the output: {getattr(exc, 'strerror', None) or exc}") from None
+
+    def write(self, text: str) -> int:
+        return self._guard(self._stream.write, text)
+
+    def flush(self) -> None:
+        self._guard(self._stream.flush)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise Interrupted()
+
+
 def main(argv: Optional[List[str]] = None) -> None:
+    import signal
+
+    if sys.stdout is None:
+        sys.stderr.write("lmsrx: error: standard output is closed\n")
+        sys.exit(int(ExitCode.OUTPUT_ERROR))
+    sys.stdout = _GuardedStdout(sys.stdout)
+    try:
+        signal.signal(signal.SIGINT, _interrupt)
+    except ValueError:  # not the main thread
+        pass
     try:
         app(args=argv, prog_name="lmsrx", standalone_mode=True)
+        sys.stdout.flush()
     except LmsrxError as exc:
         sys.exit(report(exc))
-    except BrokenPipeError:
+    except OutputClosed as exc:
         _quiet_stdout()
-        sys.exit(int(ExitCode.OK))
-    except KeyboardInterrupt:
+        if exc.code != ExitCode.BROKEN_PIPE:
+            sys.stderr.write(f"lmsrx: error: {exc.why}\n")
+        sys.exit(int(exc.code))
+    except (Interrupted, KeyboardInterrupt):
+        _quiet_stdout()
         sys.stderr.write("lmsrx: interrupted\n")
-        sys.exit(130)
+        sys.exit(int(ExitCode.INTERRUPTED))
     except Exception as exc:  # noqa: BLE001 - no traceback may reach a user
-        sys.stderr.write(f"lmsrx: internal error ({type(exc).__name__}); please report it. No output was produced.\n")
-        sys.exit(70)
+        sys.stderr.write(f"lmsrx: internal error ({type(exc).__name__}); please report it. The output may be incomplete.\n")
+        sys.exit(int(ExitCode.INTERNAL))
 
 
 def _quiet_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError:
+        os.dup2(devnull, sys.__stdout__.fileno())
+    except (OSError, ValueError, AttributeError):
         pass

@@ -371,6 +371,21 @@ def _unbounded(have: dict[str, Quantity], fam: str, hi: Quantity, per: str, span
                  f"not verified: comparing with the doses on record needs {needs_for(fam)}", cites)
 
 
+def other_scopes(drug: Any, per: str, timed: bool) -> list[Check]:
+    """Written limits this check cannot apply (another basis, or a rate without a time): a note that says where."""
+    out = []
+    for lim in drug.limits:
+        basis = {v: k for k, v in SCOPE_OF.items()}.get(lim.scope)
+        if basis is not None and basis != per:
+            out.append(Check(f"{lim.severity} limit ({basis})", lim.severity, "note", "not checked here", f"{lim.max} per {basis}",
+                             f"applies to the {'total of a ' + basis if basis != 'administration' else 'single administration'}: "
+                             f"check it with --per {basis}, or the whole cycle with lmsrx order", lim.cite))
+        elif lim.scope in ("rate", "duration") and not timed:
+            out.append(Check(f"{lim.severity} limit ({lim.scope})", lim.severity, "note", "not checked here", str(lim.max),
+                             f"{lim.basis}; give the infusion time (--over) to check it", lim.cite))
+    return out
+
+
 def relative_ceiling(kb: Any, drug: Any, have: dict[str, Quantity], body: Body) -> list[Check]:
     """A drug dosed as a share of another (mesna): above that share of the partner's highest dose on record, it exceeds."""
     out = []
@@ -493,6 +508,7 @@ def check(drug: Any, body: Body, planned_text: str | None, per: str = "administr
         result.notes.append("no BSA given: absolute amounts are not shown (give --bsa, or --height and --weight)")
     result.checks += status_checks(drug) + route_checks + context_checks(drug, body)
     result.checks += compare(drug, result.forms, per, body, result.route)
+    result.checks += other_scopes(drug, per, over_min is not None)
     if kb is not None and per == "administration":
         result.checks += relative_ceiling(kb, drug, result.forms, body)
     if over_min is not None:

@@ -14,6 +14,26 @@ class ExitCode(IntEnum):
     USAGE = 2
     DOSE_LIMIT_EXCEEDED = 3
     INVALID_KNOWLEDGE = 4
+    INTERNAL = 70  # a bug: a one-line message, never a traceback
+    OUTPUT_ERROR = 74  # stdout closed or full (EX_IOERR)
+    INTERRUPTED = 130  # Ctrl-C
+    BROKEN_PIPE = 141  # the reader stopped reading (128 + SIGPIPE): the answer was not fully delivered
+
+
+class OutputClosed(Exception):
+    """Writing to stdout failed: the reader went away (broken pipe) or the device is full or closed.
+
+    Deliberately not an ``OSError``: Click turns a broken-pipe ``OSError`` into exit 1, which would
+    read as "nothing eligible"; this reaches :func:`lmsrx.cli.main` instead."""
+
+    def __init__(self, code: ExitCode, why: str) -> None:
+        super().__init__(why)
+        self.code = code
+        self.why = why
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, raised by lmsrx's own SIGINT handler so that Click does not turn it into exit 1."""
 
 
 class LmsrxError(Exception):

@@ -128,6 +128,7 @@ def _same_class(kb: Any, agent: str, planned: dict[str, Any]) -> bool:
 def _one(kb: Any, owner: Any, lim: Any, names: list[str], planned: dict[str, Quantity | None],
          prior: dict[str, Quantity] | None, prior_m2: dict[str, Quantity | None], body: Body, per: str,
          info: dict[str, Any]) -> Check:
+    bsa = body.bsa
     holds = True if lim.when is None else body.holds(lim.when)
     rule = f"{lim.severity} cumulative limit ({owner.name})" + (f", {CONTEXT_TEXT[lim.when]}" if lim.when else "")
     counts = "counts " + ", ".join(kb.drugs[n].name for n in names)
@@ -142,7 +143,7 @@ def _one(kb: Any, owner: Any, lim: Any, names: list[str], planned: dict[str, Qua
     info["limits"].append(entry)
     if prior is None:
         entry.update(total_mg_per_m2=None, more=None)
-        above = this > lim.max.base() * (1 + EPS)
+        above = this > (lim.max.base() if lim.max.per else lim.max.base() / bsa.value if bsa else float("inf")) * (1 + EPS)
         res = "exceeds" if above and lim.severity == "hard" and holds is True else "warning"
         return Check(rule, lim.severity, res, f"{fmt(this)} mg/m2 (this plan only; prior exposure not given)", str(lim.max),
                      f"{basis}; not verified: give the lifetime exposure (--cumulative AGENT=QTY, or --cumulative 0 if none)",
@@ -153,8 +154,14 @@ def _one(kb: Any, owner: Any, lim: Any, names: list[str], planned: dict[str, Qua
                      f"{basis}; not verified: prior exposure in mg needs a BSA", lim.cite)
     done = sum(q.base() for q in before)
     total = done + this
-    above = total > lim.max.base() * (1 + EPS)
-    more = math.floor((lim.max.base() - total) / this + EPS) if this > 0 and not above else (0 if above else None)
+    ceiling = lim.max.base()
+    if lim.max.per is None:  # a lifetime total in mg: compare per m2 through the BSA
+        if bsa is None:
+            return Check(rule, lim.severity, "warning", "not comparable", str(lim.max),
+                         f"{basis}; not verified: a limit in mg needs a BSA", lim.cite)
+        ceiling = lim.max.base() / bsa.value
+    above = total > ceiling * (1 + EPS)
+    more = math.floor((ceiling - total) / this + EPS) if this > 0 and not above else (0 if above else None)
     entry.update(prior_mg_per_m2=round(done, 4), total_mg_per_m2=round(total, 4), more=more)
     if holds is None:
         res = ("warning" if lim.severity == "hard" else "note") if above else "ok"

@@ -207,6 +207,8 @@ class Limit:
                             f"{' (min or h)' if want == 'time' else ' (mg/m2/min)' if want == 'rate' else ' (mg, g, mg/m2 ...)'}, not {self.max.unit}")]
         if self.counts and self.scope != "cumulative":
             return [("counts", "counts is for cumulative limits only")]
+        if self.scope == "cumulative" and self.max.per == "kg":
+            return [("max", "a cumulative limit is written per m2 or as a total (mg), not per kg")]
         return []
 
 

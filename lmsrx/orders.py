@@ -287,7 +287,8 @@ def verify(kb: Any, order: Order) -> Sheet:
         if _relative(drug):
             continue
         route = next((ln.route for ln in order.lines if ln.drug.id == drug_id and ln.route), None) or dosing._only_route(drug)
-        several = {day: q for day, (q, n) in by_day.items() if n > 1}
+        daily_limit = any(lim.scope == "daily" for lim in drug.limits)
+        several = {day: q for day, (q, n) in by_day.items() if n > 1 or daily_limit}
         for day, q in sorted(several.items()):
             for c in compare(drug, q, "day", body, route):
                 add(Row(f"day {day}", drug_id, c))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,9 +126,7 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
         tips = [f"{k!r}" + (f" (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(str(k), KEYS, n=1)) else "")
                 for k in unknown]
         raise UsageError(f"unknown patient key(s): {', '.join(tips)}; valid keys: {', '.join(KEYS)}")
-    pid = raw.get("id")
-    if pid is not None and not isinstance(pid, (str, int)) or isinstance(pid, bool):
-        raise UsageError("id must be text or a whole number")
+    pid = check_id(raw.get("id"))
     setting = _choice(raw.get("setting"), SETTINGS, "setting")
     line = _line(raw.get("line"))
     histology = _choice(raw.get("histology"), SITES, "histology")
@@ -170,7 +169,7 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
                          hint="give the prior drugs (--prior doxorubicin), or leave --prior out if unknown")
     exclude = frozenset(_drug_id(name, kb, "exclude") for name in _strings(raw.get("exclude"), "exclude"))
     return Patient(
-        id=str(pid) if pid is not None else None, setting=setting, line=line, histology=histology, grade=grade,
+        id=pid, setting=setting, line=line, histology=histology, grade=grade,
         size_cm=size, depth=depth, age=age, margin=margin, progressed_on=progressed, progressed_drugs=progressed_drugs, biomarkers=biomarkers, prior=prior, prior_drugs=drugs,
         prior_classes=classes, prior_known=known, conditions=conditions,
         anthracycline_ineligible=inel, exclude=exclude, setting_implied=implied,
@@ -203,13 +202,32 @@ def _line(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal() and len(value.strip()) <= 3:
             value = int(value.strip())
         else:
             raise UsageError(f"invalid line {value!r}: a whole number from 1 to {MAX_LINE}")
     if not 1 <= value <= MAX_LINE:
         raise UsageError(f"invalid line {value}: a whole number from 1 to {MAX_LINE}")
     return value
+
+
+BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+MAX_ID = 200
+
+
+def check_id(value: Any) -> str | None:
+    """An id fit to echo anywhere: text or a whole number; no control, bidi, zero-width or unpaired surrogate
+    characters; at most 200 characters."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or (isinstance(value, int) and abs(value) >= 10**15):
+        raise UsageError("id must be text or a whole number")
+    text = str(value)
+    if len(text) > MAX_ID:
+        raise UsageError(f"id longer than {MAX_ID} characters")
+    if BAD_TEXT.search(text):
+        raise UsageError("id contains a control, bidi, zero-width or unpaired surrogate character")
+    return text
 
 
 def _age(value: Any) -> int | None:
@@ -247,7 +265,7 @@ def _size(value: Any) -> float | None:
         raise UsageError("size_cm must be a number of centimetres")
     try:
         size = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise UsageError(f"invalid size {value!r}: a number of centimetres above 0") from None
     if not math.isfinite(size) or size <= 0 or size > MAX_SIZE_CM:
         raise UsageError(f"invalid size {value!r}: a number of centimetres above 0 and at most {MAX_SIZE_CM:g}")

@@ -151,11 +151,12 @@ def test_batch_in_order_with_in_band_errors(run):
     r = run("options", "--batch", "-", input=text)
     assert r.exit_code == 2  # the worst seen
     out = [json.loads(l) for l in r.stdout.splitlines()]
-    assert [o.get("id") or o.get("query", {}).get("id") for o in out] == ["a", "b", "c", None]
+    assert [o.get("id") or o.get("query", {}).get("id") for o in out] == ["a", "b", "c", None, None]
     assert out[0]["candidates"] and out[0]["query"]["id"] == "a"
     assert out[1] == {"line": 2, "id": "b", "error": {"exit_code": 2, "message": "invalid histology 'lung'; valid choices: uterine, extremity, trunk, retroperitoneal, other"}}
     assert out[2]["candidates"] == []
-    assert out[3]["line"] == 5 and "not valid JSON" in out[3]["error"]["message"]
+    assert out[3] == {"line": 4, "skipped": "blank line"}  # one output line per input line
+    assert out[4]["line"] == 5 and "not valid JSON" in out[4]["error"]["message"]
 
 
 def test_batch_exit_1_when_worst_is_nothing_eligible(run):
