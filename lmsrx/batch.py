@@ -68,7 +68,7 @@ def evaluate(kb: Any, lines: Iterable[bytes | str], explain: bool = False) -> It
     """``lmsrx options --batch``: one patient a line."""
     def one(doc: dict[str, Any], number: int) -> LineResult:
         person = patient.from_mapping(doc, kb)
-        data = views.options_data(kb, eligibility.assess(kb, person), explain)
+        data = {"line": number, **views.options_data(kb, eligibility.assess(kb, person), explain)}
         code = int(ExitCode.OK if data["candidates"] else ExitCode.NOTHING_ELIGIBLE)
         return LineResult(number, data, views.options_rows(data, patient_column=True), code)
 
