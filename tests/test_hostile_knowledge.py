@@ -42,6 +42,7 @@ CASES = [
     ("escape RLO", HEAD + '    mechanism: "\\u202e"\n', 7, "U+202E"),
     ("raw ESC", HEAD + "    mechanism: a\x1bb\n", 7, "U+001B"),
     ("raw bidi", HEAD + "    mechanism: a\u2066b\n", 7, "U+2066"),
+    ("zero-width space in an alias", HEAD + "    aliases: [dox\u200bil]\n", 7, "U+200B"),
     ("BOM", "\ufeff" + HEAD, 1, "U+FEFF"),
     ("lone CR", HEAD + "    mechanism: a\rb\n", 7, "U+000D"),
     ("two documents", HEAD + "---\nx: 1\n", 7, "one YAML document"),
