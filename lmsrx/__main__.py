@@ -1,3 +1,3 @@
-from lmsrx.cli import main
+from lmsrx.cli import entry
 
-main()
+entry()

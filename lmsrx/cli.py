@@ -13,7 +13,8 @@ from typing import Any, List, Optional
 import typer
 
 from lmsrx import __version__
-from lmsrx.errors import ExitCode, Interrupted, KnowledgeError, LmsrxError, OutputClosed, UsageError
+from lmsrx.errors import (ExitCode, Interrupted, KnowledgeError, LmsrxError, OutputClosed, UsageError, dose_status,
+                          options_status)
 
 HELP = """Treatment options and dosing rules for leiomyosarcoma (LMS), with their evidence.
 
@@ -191,13 +192,11 @@ def options(
         raw = patient_mod.read_document(_read_input(patient), patient if patient != "-" else "<stdin>")
         if not isinstance(raw, dict):
             raise UsageError(f"{patient}: a patient file holds one mapping of keys to values")
-    kb = load_kb()
-    person = patient_mod.from_mapping({**raw, **given}, kb)
-    from lmsrx import eligibility, views
+    from lmsrx import api
 
-    answer = eligibility.assess(kb, person)
-    emit(views.options(kb, answer, explain), fmt, color)
-    raise typer.Exit(int(ExitCode.OK if answer.candidates else ExitCode.NOTHING_ELIGIBLE))
+    result = api.options({**raw, **given}, load_kb(), explain)
+    emit(result.view(), fmt, color)
+    raise typer.Exit(result.exit_status)
 
 
 MAX_INPUT = 64 * 1024 * 1024
@@ -268,10 +267,9 @@ def drug_cmd(
 
       lmsrx drug doxil --format json
     """
-    from lmsrx import views
+    from lmsrx import api
 
-    kb = load_kb()
-    emit(views.drug(kb, kb.lookup("drugs", name, "drug")), fmt, color)
+    emit(api.drug(name, load_kb()).view(), fmt, color)
 
 
 @app.command("drugs")
@@ -328,26 +326,18 @@ def dose_cmd(
 
     Exit codes: 0 ok or warning, 2 usage error, 3 exceeds (or a warning with --fail-on warning).
     """
-    from lmsrx import dosing, views
+    from lmsrx import api, dosing
 
     _check_choice(fail_on, FAIL_ON, "--fail-on")
     _check_choice(per, dosing.PER, "--per")
     _check_choice(hepatic, dosing.HEPATIC, "--hepatic")
-    kb = load_kb()
-    d = kb.lookup("drugs", drug, "drug")
-    body = dosing.make_body(bsa, height, weight, formula, hepatic, cardiac_radiation)
-    result = dosing.check(d, body, planned, per, over, route, cumulative, kb)
-    emit(views.dose(kb, result), fmt, color)
-    raise typer.Exit(gate(result.verdict, fail_on))
+    result = api.dose(drug, planned, bsa=bsa, height=height, weight=weight, formula=formula, per=per, over=over,
+                      route=route, hepatic=hepatic, cardiac_radiation=cardiac_radiation, cumulative=cumulative, kb=load_kb())
+    emit(result.view(), fmt, color)
+    raise typer.Exit(int(dose_status(result.verdict, fail_on)))
 
 
 FAIL_ON = ("exceeds", "warning")
-
-
-def gate(verdict: str, fail_on: str) -> int:
-    """Exit 3 when the verdict reaches --fail-on."""
-    bad = verdict == "exceeds" or (fail_on == "warning" and verdict == "warning")
-    return int(ExitCode.DOSE_LIMIT_EXCEEDED if bad else ExitCode.OK)
 
 
 @app.command("order")
@@ -368,7 +358,7 @@ def order_cmd(
 
     Exit codes: 0 ok or warnings, 2 usage error (a bad order names its line), 3 something exceeds.
     """
-    from lmsrx import orders, views
+    from lmsrx import api
 
     _check_choice(fail_on, FAIL_ON, "--fail-on")
     if (file is None) == (batch is None):
@@ -377,10 +367,9 @@ def order_cmd(
         raise typer.Exit(_order_batch(batch, fmt, fail_on))
     name = "<stdin>" if file == "-" else file
     raw = _read_document(_read_input(file), name)
-    kb = load_kb()
-    sheet = orders.verify(kb, orders.from_mapping(raw, kb, name))
-    emit(views.order(kb, sheet), fmt, color)
-    raise typer.Exit(gate(sheet.verdict, fail_on))
+    result = api.order(raw, load_kb(), name)
+    emit(result.view(), fmt, color)
+    raise typer.Exit(int(dose_status(result.verdict, fail_on)))
 
 
 def _read_document(text: str, name: str) -> Any:
@@ -457,11 +446,9 @@ def trial_cmd(
 
       lmsrx trial palette --format json
     """
-    from lmsrx import views
+    from lmsrx import api
 
-    kb = load_kb()
-    ev = kb.lookup("evidence", trial_id, "trial")
-    emit(views.trial(kb, ev, plot, _terminal(color).width), fmt, color)
+    emit(api.trial(trial_id, load_kb(), plot, _terminal(color).width).view(), fmt, color)
 
 
 @app.command("trials")
@@ -589,34 +576,48 @@ def _interrupt(signum: int, frame: Any) -> None:
     raise Interrupted()
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run lmsrx with ``argv`` (default: the command line) and return the exit status; never raises."""
     import signal
 
     if sys.stdout is None:
         sys.stderr.write("lmsrx: error: standard output is closed\n")
-        sys.exit(int(ExitCode.OUTPUT_ERROR))
-    sys.stdout = _GuardedStdout(sys.stdout)
+        return int(ExitCode.OUTPUT_ERROR)
+    stdout, sys.stdout = sys.stdout, _GuardedStdout(sys.stdout)
     try:
-        signal.signal(signal.SIGINT, _interrupt)
+        previous = signal.signal(signal.SIGINT, _interrupt)
     except ValueError:  # not the main thread
-        pass
+        previous = None
     try:
         app(args=argv, prog_name="lmsrx", standalone_mode=True)
         sys.stdout.flush()
+        return int(ExitCode.OK)
+    except SystemExit as done:  # Typer/Click finish every run this way
+        sys.stdout.flush()
+        return done.code if isinstance(done.code, int) else int(ExitCode.OK if done.code is None else ExitCode.USAGE)
     except LmsrxError as exc:
-        sys.exit(report(exc))
+        return report(exc)
     except OutputClosed as exc:
         _quiet_stdout()
         if exc.code != ExitCode.BROKEN_PIPE:
             sys.stderr.write(f"lmsrx: error: {exc.why}\n")
-        sys.exit(int(exc.code))
+        return int(exc.code)
     except (Interrupted, KeyboardInterrupt):
         _quiet_stdout()
         sys.stderr.write("lmsrx: interrupted\n")
-        sys.exit(int(ExitCode.INTERRUPTED))
+        return int(ExitCode.INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - no traceback may reach a user
         sys.stderr.write(f"lmsrx: internal error ({type(exc).__name__}); please report it. The output may be incomplete.\n")
-        sys.exit(int(ExitCode.INTERNAL))
+        return int(ExitCode.INTERNAL)
+    finally:
+        sys.stdout = stdout
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def entry() -> None:
+    """The ``lmsrx`` console script."""
+    sys.exit(main())
 
 
 def _quiet_stdout() -> None:

@@ -20,6 +20,17 @@ class ExitCode(IntEnum):
     BROKEN_PIPE = 141  # the reader stopped reading (128 + SIGPIPE): the answer was not fully delivered
 
 
+def options_status(candidates: int) -> ExitCode:
+    """``options``: 0 with at least one candidate (eligible or conditional), 1 with none."""
+    return ExitCode.OK if candidates else ExitCode.NOTHING_ELIGIBLE
+
+
+def dose_status(verdict: str, fail_on: str = "exceeds") -> ExitCode:
+    """``dose`` and ``order``: 3 when the verdict is ``exceeds``, or ``warning`` with ``fail_on='warning'``."""
+    bad = verdict == "exceeds" or (fail_on == "warning" and verdict == "warning")
+    return ExitCode.DOSE_LIMIT_EXCEEDED if bad else ExitCode.OK
+
+
 class OutputClosed(Exception):
     """Writing to stdout failed: the reader went away (broken pipe) or the device is full or closed.
 

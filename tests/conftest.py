@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 from typer.testing import CliRunner
 
@@ -21,30 +23,20 @@ def kb():
 
 @pytest.fixture
 def run():
-    from lmsrx.cli import app, main  # noqa: F401
-
+    """Run ``lmsrx.cli.main(argv)`` (the real entry point and its error mapping) with captured streams."""
     runner = CliRunner()
 
     def invoke(*args, input=None):
-        from lmsrx.cli import State, report
-        from lmsrx.errors import LmsrxError
+        from lmsrx.cli import State, main
 
         State.extra_kb = []
-        result = runner.invoke(app, list(args), input=input, catch_exceptions=True)
-        if isinstance(result.exception, LmsrxError):
-            import io
-            import sys
-
-            buf = io.StringIO()
-            old, sys.stderr = sys.stderr, buf
-            try:
-                code = report(result.exception)
-            finally:
-                sys.stderr = old
-            return _Result(code, result.stdout, buf.getvalue())
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return _Result(result.exit_code, result.stdout, result.stderr)
+        with runner.isolation(input=input) as (out, err, _):
+            code = main(list(args))
+            sys.stdout.flush()
+            sys.stderr.flush()
+            stdout = out.getvalue().decode("utf-8", "replace")
+            stderr = err.getvalue().decode("utf-8", "replace")
+        return _Result(code, stdout, stderr)
 
     return invoke
 

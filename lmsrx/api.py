@@ -1,0 +1,132 @@
+"""The Python API: the same answers the command line renders, as objects.
+
+>>> import lmsrx
+>>> answer = lmsrx.options({"line": 2, "histology": "uterine", "prior": ["doxorubicin"]})
+>>> [c["id"] for c in answer.to_dict()["candidates"]][:2]
+['pazopanib', 'trabectedin']
+>>> check = lmsrx.dose("ifosfamide", "14 g/m2", bsa=1.8)
+>>> check.verdict, check.exit_status
+('exceeds', 3)
+>>> lmsrx.dose("ifosfamide", "9 g/m2", bsa=1.8, per="cycle").verdict
+'ok'
+
+Every function takes an optional ``kb`` (from :func:`load`; the built-in base is
+loaded once and reused otherwise). Bad input raises :class:`lmsrx.errors.UsageError`;
+an invalid knowledge base raises :class:`lmsrx.errors.KnowledgeError`; both carry
+``.message`` and ``.exit_code``. Nothing here prints or exits.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+_BUILTIN: Any = None
+
+
+def load(extra: tuple[str, ...] | list[str] = ()) -> Any:
+    """The knowledge base: the built-in one plus institution files or folders (``--kb``)."""
+    from lmsrx import kb
+
+    return kb.load(list(extra))
+
+
+def _kb(kb: Any) -> Any:
+    global _BUILTIN
+    if kb is not None:
+        return kb
+    if _BUILTIN is None:
+        _BUILTIN = load()
+    return _BUILTIN
+
+
+class Result:
+    """One answer: ``value`` is the core object (an eligibility answer, a dose check, an order
+    sheet, a drug or an evidence record); :meth:`to_dict` is exactly the CLI's ``--format json``."""
+
+    def __init__(self, kind: str, value: Any, kb: Any, **options: Any) -> None:
+        self.kind = kind
+        self.value = value
+        self.kb = kb
+        self.options = options
+        self._view: Any = None
+
+    def view(self) -> Any:
+        """The renderable form (:class:`lmsrx.render.View`), built once."""
+        if self._view is None:
+            from lmsrx import views
+
+            build = {"options": lambda: views.options(self.kb, self.value, self.options.get("explain", False)),
+                     "dose": lambda: views.dose(self.kb, self.value), "order": lambda: views.order(self.kb, self.value),
+                     "drug": lambda: views.drug(self.kb, self.value),
+                     "trial": lambda: views.trial(self.kb, self.value, self.options.get("plot", False),
+                                                  self.options.get("width", 80))}[self.kind]
+            self._view = build()
+        return self._view
+
+    def to_dict(self) -> Any:
+        import json
+
+        from lmsrx.render import dumps
+
+        return json.loads(dumps(self.view().data))
+
+    @property
+    def verdict(self) -> str | None:
+        """``ok``, ``warning`` or ``exceeds`` for a dose or an order; None otherwise."""
+        return getattr(self.value, "verdict", None) if self.kind in ("dose", "order") else None
+
+    @property
+    def exit_status(self) -> int:
+        """The exit status the CLI gives this answer (``--fail-on exceeds``)."""
+        from lmsrx.errors import ExitCode, dose_status, options_status
+
+        if self.kind == "options":
+            return int(options_status(len(self.value.candidates)))
+        if self.kind in ("dose", "order"):
+            return int(dose_status(self.value.verdict))
+        return int(ExitCode.OK)
+
+    def __repr__(self) -> str:
+        return f"<lmsrx {self.kind} result>"
+
+
+def options(patient: Mapping[str, Any], kb: Any = None, explain: bool = False) -> Result:
+    """Treatment options for a patient given with the ``--patient`` keys (``line``, ``histology``, ``prior`` ...)."""
+    from lmsrx import eligibility
+    from lmsrx import patient as patient_mod
+
+    base = _kb(kb)
+    return Result("options", eligibility.assess(base, patient_mod.from_mapping(dict(patient), base)), base, explain=explain)
+
+
+def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, height: float | None = None,
+         weight: float | None = None, formula: str | None = None, per: str = "administration", over: float | None = None,
+         route: str | None = None, hepatic: str | None = None, cardiac_radiation: bool | None = None,
+         cumulative: list[str] | None = None, kb: Any = None) -> Result:
+    """A planned dose checked against the doses and limits on record, as ``lmsrx dose`` does."""
+    from lmsrx import dosing
+
+    base = _kb(kb)
+    body = dosing.make_body(bsa, height, weight, formula, hepatic, cardiac_radiation)
+    checked = dosing.check(base.lookup("drugs", drug, "drug"), body, planned, per, over, route, cumulative, base)
+    return Result("dose", checked, base)
+
+
+def order(order: Mapping[str, Any], kb: Any = None, name: str = "order") -> Result:
+    """A whole cycle verified, as ``lmsrx order`` does (the mapping of an order file)."""
+    from lmsrx import orders
+
+    base = _kb(kb)
+    return Result("order", orders.verify(base, orders.from_mapping(order, base, name)), base)
+
+
+def drug(name: str, kb: Any = None) -> Result:
+    """One drug's card (generic name, brand or alias)."""
+    base = _kb(kb)
+    return Result("drug", base.lookup("drugs", name, "drug"), base)
+
+
+def trial(evidence_id: str, kb: Any = None, plot: bool = False, width: int = 80) -> Result:
+    """One evidence record's card."""
+    base = _kb(kb)
+    return Result("trial", base.lookup("evidence", evidence_id, "trial"), base, plot=plot, width=width)
