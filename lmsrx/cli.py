@@ -12,9 +12,8 @@ from typing import Any, List, Optional
 
 import typer
 
-from lmsrx import __version__
-from lmsrx.errors import (ExitCode, Interrupted, KnowledgeError, LmsrxError, OutputClosed, UsageError, dose_status,
-                          options_status)
+from lmsrx import __version__, vocab
+from lmsrx.errors import (ExitCode, Interrupted, KnowledgeError, LmsrxError, OutputClosed, UsageError, dose_status)
 
 HELP = """Treatment options and dosing rules for leiomyosarcoma (LMS), with their evidence.
 
@@ -36,6 +35,33 @@ Examples:
 
   lmsrx --kb my-institution.yaml kb info --format json
 """
+
+Format = vocab.choices("Format", vocab.FORMATS)
+Color = vocab.choices("Color", vocab.COLORS)
+SettingChoice = vocab.choices("Setting", vocab.SETTINGS)
+SiteChoice = vocab.choices("Site", vocab.SITES)
+GradeChoice = vocab.choices("Grade", vocab.GRADES)
+DepthChoice = vocab.choices("Depth", vocab.DEPTHS)
+MarginChoice = vocab.choices("Margin", vocab.MARGINS)
+BiomarkerChoice = vocab.choices("Biomarker", vocab.BIOMARKERS)
+ConditionChoice = vocab.choices("Condition", vocab.CONDITIONS)
+FormulaChoice = vocab.choices("Formula", vocab.FORMULAS)
+PerChoice = vocab.choices("Per", vocab.PER)
+RouteChoice = vocab.choices("Route", vocab.ROUTES)
+HepaticChoice = vocab.choices("Hepatic", vocab.HEPATIC)
+FailOn = vocab.choices("FailOn", vocab.FAIL_ON)
+ClassChoice = vocab.choices("DrugClass", vocab.DRUG_CLASSES)
+StatusChoice = vocab.choices("LmsStatus", vocab.LMS_STATUSES)
+CiteFormat = vocab.choices("CiteFormat", vocab.CITE_FORMATS)
+NOCASE = {"case_sensitive": False}
+
+
+def _v(value: Any) -> Any:
+    """Enum choices (and lists of them) as their plain text values."""
+    if isinstance(value, list):
+        return [_v(v) for v in value]
+    return getattr(value, "value", value)
+
 
 app = typer.Typer(
     help=HELP, rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True,
@@ -87,19 +113,12 @@ def _terminal(color: str) -> Any:
     return Terminal(is_tty=is_tty, width=max(40, min(width, 240)), color=color_wanted(color, is_tty))
 
 
-def _check_choice(value: Optional[str], choices: tuple[str, ...], name: str) -> Optional[str]:
-    if value is not None and value not in choices:
-        raise UsageError(f"invalid value for {name}: {value!r}; choose from {', '.join(choices)}")
-    return value
+def emit(view: Any, fmt: Any, color: Any) -> None:
+    """The one way a command writes its answer: choose the format, then :func:`lmsrx.render.render`."""
+    from lmsrx.render import default_format, render
 
-
-def emit(view: Any, fmt: Optional[str], color: str) -> None:
-    from lmsrx.render import FORMATS, default_format, render
-
-    _check_choice(fmt, FORMATS, "--format")
-    _check_choice(color, ("auto", "always", "never"), "--color")
-    terminal = _terminal(color)
-    render(view, fmt or default_format(terminal, view), terminal, sys.stdout)
+    terminal = _terminal(_v(color))
+    render(view, _v(fmt) or default_format(terminal, view), terminal, sys.stdout)
 
 
 def load_kb(extra: Optional[List[str]] = None) -> Any:
@@ -112,8 +131,8 @@ def load_kb(extra: Optional[List[str]] = None) -> Any:
 @kb_app.command("check")
 def kb_check(
     paths: Optional[List[str]] = typer.Argument(None, metavar="[PATH]...", help="Extra knowledge files or folders to validate with the built-in base."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
-    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP),
+    color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """Validate the built-in knowledge base plus extra files; exit 4 listing every problem as file:line."""
     from lmsrx import views
@@ -123,8 +142,8 @@ def kb_check(
 
 @kb_app.command("info")
 def kb_info(
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
-    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP),
+    color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """Version, review date, record counts, sha256 of the content, and sources."""
     from lmsrx import views
@@ -142,25 +161,25 @@ HISTOLOGY_HELP = ("Site of the primary: uterine = primary in the uterus (uterine
 
 @app.command("options")
 def options(
-    setting: Optional[str] = typer.Option(None, "--setting", help="adjuvant, neoadjuvant or metastatic (covers unresectable; implied by --line)."),
+    setting: Optional[SettingChoice] = typer.Option(None, "--setting", **NOCASE, help="Covers unresectable; implied by --line."),
     line: Optional[int] = typer.Option(None, "--line", min=1, max=10, help="Systemic line for advanced disease: 1 = first, 2 = after one line, ... (1-10)."),
-    histology: Optional[str] = typer.Option(None, "--histology", help=HISTOLOGY_HELP),
-    grade: Optional[str] = typer.Option(None, "--grade", help="low, intermediate or high."),
+    histology: Optional[SiteChoice] = typer.Option(None, "--histology", **NOCASE, help=HISTOLOGY_HELP),
+    grade: Optional[GradeChoice] = typer.Option(None, "--grade", **NOCASE, help="Tumour grade."),
     size: Optional[float] = typer.Option(None, "--size", metavar="CM", help="Tumour size in cm (above 0, at most 100)."),
-    depth: Optional[str] = typer.Option(None, "--depth", help="Tumour depth: deep or superficial (the neoadjuvant trials enrolled deep tumours)."),
+    depth: Optional[DepthChoice] = typer.Option(None, "--depth", **NOCASE, help="Tumour depth (the neoadjuvant trial enrolled deep tumours)."),
     age: Optional[int] = typer.Option(None, "--age", min=0, max=120, help="Age in years (0-120)."),
-    margin: Optional[str] = typer.Option(None, "--margin", help="Surgical margin: negative or positive."),
-    biomarker: Optional[List[str]] = typer.Option(None, "--biomarker", help="Repeatable: msi-h, dmmr, ntrk-fusion, er-positive, pr-positive, mss, pmmr, ntrk-negative, er-negative, pr-negative."),
+    margin: Optional[MarginChoice] = typer.Option(None, "--margin", **NOCASE, help="Surgical margin."),
+    biomarker: Optional[List[BiomarkerChoice]] = typer.Option(None, "--biomarker", **NOCASE, help="Repeatable."),
     prior: Optional[List[str]] = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatable: a prior drug (id, brand or alias), a class (anthracycline), or none: all prior systemic therapy, perioperative included. Once given, the list is taken as complete."),
     progressed_on: Optional[List[str]] = typer.Option(None, "--progressed-on", metavar="DRUG_OR_CLASS", help="Repeatable: a drug or class the disease progressed on; regimens holding it are excluded (a drug merely received stays a caution)."),
     anthracycline_ineligible: bool = typer.Option(False, "--anthracycline-ineligible", help="The patient cannot have an anthracycline."),
-    condition: Optional[List[str]] = typer.Option(None, "--condition", help="Repeatable: cardiac, renal or hepatic (adds cautions)."),
+    condition: Optional[List[ConditionChoice]] = typer.Option(None, "--condition", **NOCASE, help="Repeatable (adds cautions)."),
     exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="DRUG", help="Repeatable: leave out regimens containing this drug."),
     patient: Optional[str] = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values."),
     batch: Optional[str] = typer.Option(None, "--batch", metavar="FILE", help="NDJSON, one patient per line ('-' = stdin): one result per line, in order."),
     explain: bool = typer.Option(False, "--explain", help="Show every criterion of every regimen with its verdict."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
-    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP),
+    color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """Treatment options for a patient: eligible, conditional (with what is needed) and excluded (with why).
 
@@ -177,16 +196,16 @@ def options(
     from lmsrx import patient as patient_mod
 
     flags = {
-        "setting": setting, "line": line, "histology": histology, "grade": grade, "size_cm": size, "depth": depth,
-        "age": age, "margin": margin, "biomarkers": biomarker or None, "prior": prior or None,
-        "progressed_on": progressed_on or None, "conditions": condition or None,
+        "setting": _v(setting), "line": line, "histology": _v(histology), "grade": _v(grade), "size_cm": size,
+        "depth": _v(depth), "age": age, "margin": _v(margin), "biomarkers": _v(biomarker) or None, "prior": prior or None,
+        "progressed_on": progressed_on or None, "conditions": _v(condition) or None,
         "anthracycline_ineligible": anthracycline_ineligible or None, "exclude": exclude or None,
     }
     given = {k: v for k, v in flags.items() if v is not None}
     if batch is not None:
         if patient is not None or given:
             raise UsageError("--batch takes every patient from the file; do not combine it with --patient or patient flags")
-        raise typer.Exit(_batch(batch, fmt, explain))
+        raise typer.Exit(_batch(batch, _v(fmt), explain))
     raw: dict = {}
     if patient is not None:
         raw = patient_mod.read_document(_read_input(patient), patient if patient != "-" else "<stdin>")
@@ -256,8 +275,8 @@ def _complete(kind: str):
 def drug_cmd(
     name: str = typer.Argument(..., help="Generic name, brand or alias (case-insensitive): doxil, pld, yondelis...",
                                autocompletion=_complete("drugs")),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
-    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP),
+    color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """Names, status, doses, limits, toxicities, supportive care and evidence of one drug.
 
@@ -274,21 +293,16 @@ def drug_cmd(
 
 @app.command("drugs")
 def drugs_cmd(
-    drug_class: Optional[str] = typer.Option(None, "--class", help="Only this class, e.g. anthracycline."),
-    status: Optional[str] = typer.Option(None, "--status", help="Only this status in LMS: approved, approved-sts, tumour-agnostic, off-label, withdrawn, not-recommended."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP + " Piped with no --format: one id per line."),
-    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    drug_class: Optional[ClassChoice] = typer.Option(None, "--class", **NOCASE, help="Only this class."),
+    status: Optional[StatusChoice] = typer.Option(None, "--status", **NOCASE, help="Only this status in LMS."),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP + " Piped with no --format: one id per line."),
+    color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """List the drugs (one id per line when piped)."""
     from lmsrx import views
-    from lmsrx.patient import drug_classes
-    from lmsrx.views import LMS_STATUS
 
+    drug_class, status = _v(drug_class), _v(status)
     kb = load_kb()
-    if drug_class is not None:
-        _check_choice(drug_class, tuple(sorted(drug_classes(kb))), "--class")
-    if status is not None:
-        _check_choice(status, tuple(LMS_STATUS), "--status")
     items = [d for d in kb.drugs.values() if (drug_class is None or d.drug_class == drug_class)
              and (status is None or d.lms_status == status)]
     emit(views.drugs(kb, items), fmt, color)
@@ -300,19 +314,19 @@ def dose_cmd(
     bsa: Optional[float] = typer.Option(None, "--bsa", metavar="M2", help="Body surface area in m2 (0.3-3.5)."),
     height: Optional[float] = typer.Option(None, "--height", metavar="CM", help="Height in cm (30-250), with --weight."),
     weight: Optional[float] = typer.Option(None, "--weight", metavar="KG", help="Weight in kg (1-350); also used for mg/kg doses."),
-    formula: Optional[str] = typer.Option(None, "--formula", help="BSA formula: mosteller (default) or dubois."),
+    formula: Optional[FormulaChoice] = typer.Option(None, "--formula", **NOCASE, help="BSA formula (default mosteller)."),
     planned: Optional[str] = typer.Option(None, "--planned", metavar="QTY", help="The planned dose with its unit: '14 g/m2', '25 g', '1620 mg', '15 mg/kg', '800 mg'."),
-    per: str = typer.Option("administration", "--per", help="What --planned is: one administration (default), a day's total or a cycle's total."),
-    route: Optional[str] = typer.Option(None, "--route", help="iv or oral (default: the drug's route on record)."),
+    per: PerChoice = typer.Option("administration", "--per", **NOCASE, help="What --planned is: one administration (default), a day's total or a cycle's total."),
+    route: Optional[RouteChoice] = typer.Option(None, "--route", **NOCASE, help="Default: the drug's route on record."),
     over: Optional[float] = typer.Option(None, "--over", metavar="MINUTES", help="Infusion time of one administration in minutes: checked against the times and rates on record."),
-    hepatic: Optional[str] = typer.Option(None, "--hepatic", help="Hepatic function: normal, mild, moderate or severe (impairment)."),
+    hepatic: Optional[HepaticChoice] = typer.Option(None, "--hepatic", **NOCASE, help="Hepatic function (impairment)."),
     cardiac_radiation: Optional[bool] = typer.Option(None, "--cardiac-radiation/--no-cardiac-radiation",
                                                      help="Prior radiation to the heart region or other cardiotoxic therapy (applies doxorubicin's 400 mg/m2 ceiling). Not given = unknown."),
     cumulative: Optional[List[str]] = typer.Option(None, "--cumulative", metavar="[AGENT=]QTY",
                                                    help="Prior lifetime exposure, repeatable: '300 mg/m2' (this drug), 'doxorubicin=300 mg/m2', or 0 if none. The agents given are taken as the whole history."),
-    fail_on: str = typer.Option("exceeds", "--fail-on", help="Exit 3 on: exceeds (default) or warning (a strict gate)."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
-    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    fail_on: FailOn = typer.Option("exceeds", "--fail-on", **NOCASE, help="Exit 3 on: exceeds (default) or warning (a strict gate)."),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP),
+    color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """Check a planned dose against the doses and limits on record. Exit 3 if it exceeds (or warns, with --fail-on warning).
 
@@ -326,27 +340,22 @@ def dose_cmd(
 
     Exit codes: 0 ok or warning, 2 usage error, 3 exceeds (or a warning with --fail-on warning).
     """
-    from lmsrx import api, dosing
+    from lmsrx import api
 
-    _check_choice(fail_on, FAIL_ON, "--fail-on")
-    _check_choice(per, dosing.PER, "--per")
-    _check_choice(hepatic, dosing.HEPATIC, "--hepatic")
-    result = api.dose(drug, planned, bsa=bsa, height=height, weight=weight, formula=formula, per=per, over=over,
-                      route=route, hepatic=hepatic, cardiac_radiation=cardiac_radiation, cumulative=cumulative, kb=load_kb())
+    result = api.dose(drug, planned, bsa=bsa, height=height, weight=weight, formula=_v(formula), per=_v(per), over=over,
+                      route=_v(route), hepatic=_v(hepatic), cardiac_radiation=cardiac_radiation, cumulative=cumulative,
+                      kb=load_kb())
     emit(result.view(), fmt, color)
-    raise typer.Exit(int(dose_status(result.verdict, fail_on)))
-
-
-FAIL_ON = ("exceeds", "warning")
+    raise typer.Exit(int(dose_status(result.verdict, _v(fail_on))))
 
 
 @app.command("order")
 def order_cmd(
     file: Optional[str] = typer.Argument(None, metavar="[FILE]", help="The order, YAML or JSON ('-' = stdin)."),
     batch: Optional[str] = typer.Option(None, "--batch", metavar="FILE", help="NDJSON, one order a line ('-' = stdin): one result a line, in order, with the id."),
-    fail_on: str = typer.Option("exceeds", "--fail-on", help="Exit 3 on: exceeds (default) or warning (a strict gate)."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
-    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    fail_on: FailOn = typer.Option("exceeds", "--fail-on", **NOCASE, help="Exit 3 on: exceeds (default) or warning (a strict gate)."),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP),
+    color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """Verify a whole cycle's order: every line, day and cycle total, the regimen, mesna and the anthracycline total.
 
@@ -360,11 +369,11 @@ def order_cmd(
     """
     from lmsrx import api
 
-    _check_choice(fail_on, FAIL_ON, "--fail-on")
+    fail_on = _v(fail_on)
     if (file is None) == (batch is None):
         raise UsageError("give one order FILE, or --batch FILE")
     if batch is not None:
-        raise typer.Exit(_order_batch(batch, fmt, fail_on))
+        raise typer.Exit(_order_batch(batch, _v(fmt), fail_on))
     name = "<stdin>" if file == "-" else file
     raw = _read_document(_read_input(file), name)
     result = api.order(raw, load_kb(), name)
@@ -435,8 +444,8 @@ def _byte_lines(name: str) -> Any:
 def trial_cmd(
     trial_id: str = typer.Argument(..., metavar="ID", help="Evidence id, e.g. palette.", autocompletion=_complete("evidence")),
     plot: bool = typer.Option(False, "--plot", help="Draw the arms' median PFS/OS as bars."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
-    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP),
+    color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """A trial card: design, N, arms, end points with figures and CIs, the source beside the publication, citations.
 
@@ -454,16 +463,15 @@ def trial_cmd(
 @app.command("trials")
 def trials_cmd(
     drug: Optional[str] = typer.Option(None, "--drug", help="Only evidence about this drug.", autocompletion=_complete("drugs")),
-    setting: Optional[str] = typer.Option(None, "--setting", help="adjuvant, neoadjuvant or metastatic."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP + " Piped with no --format: one id per line."),
-    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    setting: Optional[SettingChoice] = typer.Option(None, "--setting", **NOCASE),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP + " Piped with no --format: one id per line."),
+    color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """List the evidence records (trials, analyses, guideline and review statements)."""
     from lmsrx import views
-    from lmsrx.patient import SETTINGS
 
+    setting = _v(setting)
     kb = load_kb()
-    _check_choice(setting, SETTINGS, "--setting")
     drug_id = kb.lookup("drugs", drug, "drug").id if drug else None
     items = [e for e in kb.evidence.values() if (drug_id is None or drug_id in e.drugs) and (setting is None or setting in e.settings)]
     emit(views.trials(kb, items), fmt, color)
@@ -473,8 +481,8 @@ def trials_cmd(
 def search_cmd(
     text: List[str] = typer.Argument(..., help="Words to find (every word must match; prefixes count)."),
     limit: int = typer.Option(20, "--limit", min=1, max=200, help="At most this many results."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help=FORMAT_HELP),
-    color: str = typer.Option("auto", "--color", help=COLOR_HELP),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP),
+    color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """Ranked full-text search over drugs, regimens and evidence.
 
@@ -493,7 +501,7 @@ def search_cmd(
 def cite_cmd(
     ref_id: str = typer.Argument(..., metavar="ID", help="A reference id, or a drug, regimen or evidence id (cites its references).",
                                  autocompletion=_complete("references")),
-    fmt: str = typer.Option("text", "--format", "-f", help="text, bibtex, ris or csl-json."),
+    fmt: CiteFormat = typer.Option("text", "--format", "-f", **NOCASE, help="Citation format."),
 ) -> None:
     """A reference ready for a tumour-board document or a reference manager.
 
@@ -506,7 +514,7 @@ def cite_cmd(
     from lmsrx import cite
     from lmsrx.render import dumps
 
-    _check_choice(fmt, cite.CITE_FORMATS, "--format")
+    fmt = _v(fmt)
     kb = load_kb()
     key = ref_id.strip().lower()
     if key in kb.references:

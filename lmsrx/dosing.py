@@ -29,11 +29,9 @@ SLOW_WARNS = 2.0  # an infusion more than twice as long as the longest on record
 EPS = 1e-9
 RESULTS = ("ok", "note", "warning", "exceeds")
 SEVERITY_ORDER = {"ok": 0, "note": 0, "warning": 1, "exceeds": 2}
-FORMULAS = ("mosteller", "dubois")
-PER = ("administration", "day", "cycle")
+from lmsrx.vocab import FORMULAS, HEPATIC, PER, ROUTES  # noqa: E402
+
 SCOPE_OF = {"administration": "per-dose", "day": "daily", "cycle": "per-cycle"}
-HEPATIC = ("normal", "mild", "moderate", "severe")
-ROUTES = ("iv", "oral")
 ROUNDING_CITE = ("hopa-dose-rounding-2018",)
 
 

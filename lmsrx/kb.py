@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from lmsrx import model, schema
+from lmsrx import vocab
 from lmsrx.errors import KnowledgeError, Problem, UsageError
 from lmsrx.files import BUILTIN_PREFIX, builtin_files
 from lmsrx.yamlsafe import MAX_BYTES, LDict, load_yaml
@@ -45,15 +46,13 @@ class KnowledgeBase:
 
     def lookup(self, kind: str, name: str, what: str) -> Any:
         """A record by id (drugs: also by name, brand or alias); unknown names suggest the closest."""
-        import difflib
 
         if kind == "drugs":
             found, pool = self.find_drug(name), self.drug_names()
         else:
             found, pool = getattr(self, kind).get(name.strip().lower()), sorted(getattr(self, kind))
         if found is None:
-            close = difflib.get_close_matches(name.strip().lower(), pool, n=3, cutoff=0.5)
-            tip = f" (did you mean {', '.join(close)}?)" if close else ""
+            tip = vocab.did_you_mean(name, pool)
             shown = name if len(name) <= 60 else name[:57] + "..."
             raise UsageError(f"unknown {what} {shown!r}{tip}", hint=f"'lmsrx {'drugs' if kind == 'drugs' else 'trials'}' lists them")
         return found

@@ -10,6 +10,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Literal
 
+from lmsrx import vocab
 from lmsrx.units import Quantity
 
 
@@ -37,14 +38,11 @@ class RegimenRef(Ident):
     kind = "regimens"
 
 
-Setting = Literal["adjuvant", "neoadjuvant", "metastatic"]
-Site = Literal["uterine", "extremity", "trunk", "retroperitoneal", "other"]
-Grade = Literal["low", "intermediate", "high"]
-Biomarker = Literal[
-    "msi-h", "dmmr", "ntrk-fusion", "er-positive", "pr-positive",
-    "mss", "pmmr", "ntrk-negative", "er-negative", "pr-negative",
-]
-Condition = Literal["cardiac", "renal", "hepatic"]
+Setting = Literal[vocab.SETTINGS]
+Site = Literal[vocab.SITES]
+Grade = Literal[vocab.GRADES]
+Biomarker = Literal[vocab.BIOMARKERS]
+Condition = Literal[vocab.CONDITIONS]
 Cites = tuple[ReferenceRef, ...]
 
 ONE = {"min_items": 1}
@@ -112,7 +110,7 @@ CONTEXT_TEXT = {
     "hepatic-moderate": "in moderate hepatic impairment",
     "cardiac-risk": "after other cardiotoxic therapy or radiation to the heart region",
 }
-Route = Literal["iv", "oral"]
+Route = Literal[vocab.ROUTES]
 
 
 @dataclass(frozen=True)
@@ -224,16 +222,12 @@ class Toxicity:
 class Drug:
     id: Ident
     name: str
-    lms_status: Literal["approved", "approved-sts", "tumour-agnostic", "off-label", "withdrawn", "not-recommended", "supportive", "unrecorded"]
+    lms_status: Literal[vocab.LMS_STATUSES]
     summary: str
     cite: Cites = field(metadata=ONE)
-    drug_class: Literal[
-        "anthracycline", "alkylating-agent", "tyrosine-kinase-inhibitor", "microtubule-inhibitor",
-        "aromatase-inhibitor", "checkpoint-inhibitor", "anti-pdgfra-antibody", "ntrk-inhibitor",
-        "uroprotector",
-    ] | None = field(default=None, metadata=key("class"))
+    drug_class: Literal[vocab.DRUG_CLASSES] | None = field(default=None, metadata=key("class"))
     mechanism: str | None = None
-    route: tuple[Literal["iv", "oral"], ...] = ()
+    route: tuple[Route, ...] = ()
     brands: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     approvals: tuple[Approval, ...] = ()
@@ -405,7 +399,7 @@ _CRITERION_VALUES: dict[str, tuple[str, ...]] = {
     "setting": typing.get_args(Setting),
     "site": typing.get_args(Site),
     "grade": typing.get_args(Grade),
-    "depth": ("deep", "superficial"),
+    "depth": vocab.DEPTHS,
     "biomarker": typing.get_args(Biomarker),
 }
 
@@ -422,7 +416,7 @@ class Caution:
     max: int | None = None
 
     def problems(self) -> list[tuple[str, str]]:
-        allowed = {"site-not-in": typing.get_args(Site), "depth-not": ("deep", "superficial")}.get(self.when)
+        allowed = {"site-not-in": vocab.SITES, "depth-not": vocab.DEPTHS}.get(self.when)
         if allowed is not None and (not self.values or any(v not in allowed for v in self.values)):
             return [("values", f"{self.when} needs values from: {', '.join(allowed)}")]
         if self.when == "age-outside" and self.min is None and self.max is None:

@@ -16,13 +16,13 @@ Each line's ``dose`` is one administration; ``times`` the administrations a day
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from lmsrx import dosing, exposure, infusion
 from lmsrx.dosing import Body, Check, compare, forms, on_record, parse_dose, worst
+from lmsrx import vocab
 from lmsrx.errors import UsageError
 from lmsrx.units import Quantity, fmt
 
@@ -110,8 +110,7 @@ def _keys(node: Any, allowed: tuple[str, ...], what: str, w: _Where) -> None:
         raise w.fail(node, None, f"{what} must be a mapping of keys to values")
     for k in node:
         if k not in allowed:
-            close = difflib.get_close_matches(str(k), allowed, n=1)
-            tip = f" (did you mean {close[0]!r}?)" if close else ""
+            tip = vocab.did_you_mean(k, allowed, n=1, quote=True)
             raise w.fail(node, k, f"unknown key {str(k)[:60]!r} in {what}{tip}; valid keys: {', '.join(allowed)}")
 
 
@@ -198,8 +197,7 @@ def _regimen(kb: Any, text: str, node: Any, w: _Where) -> Any:
     for reg in kb.regimens.values():
         if key in (reg.id, reg.name.casefold()):
             return reg
-    close = difflib.get_close_matches(key, sorted(kb.regimens), n=3, cutoff=0.5)
-    tip = f" (did you mean {', '.join(close)}?)" if close else ""
+    tip = vocab.did_you_mean(key, sorted(kb.regimens))
     raise w.fail(node, "regimen", f"unknown regimen {text[:60]!r}{tip}")
 
 
@@ -235,8 +233,7 @@ def _line(kb: Any, lines: list, i: int, body: Body, w: _Where) -> Line:
         raise w.fail(node, "drug", f"{what}: drug must be a name")
     drug = kb.find_drug(node["drug"])
     if drug is None:
-        close = difflib.get_close_matches(node["drug"].strip().lower(), kb.drug_names(), n=3, cutoff=0.5)
-        tip = f" (did you mean {', '.join(close)}?)" if close else ""
+        tip = vocab.did_you_mean(node["drug"], kb.drug_names())
         raise w.fail(node, "drug", f"{what}: unknown drug {node['drug'][:60]!r}{tip}")
     try:
         dose = parse_dose(node["dose"], f"{what} dose")

@@ -5,28 +5,20 @@ all three go through :func:`from_mapping`, so the rules are the same.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
-import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from lmsrx import model
+from lmsrx import vocab
 from lmsrx.errors import UsageError
 
-SETTINGS = typing.get_args(model.Setting)
-SITES = typing.get_args(model.Site)
-GRADES = typing.get_args(model.Grade)
-BIOMARKERS = typing.get_args(model.Biomarker)
-CONDITIONS = typing.get_args(model.Condition)
-MARGINS = ("negative", "positive")
+from lmsrx.vocab import BIOMARKERS, CONDITIONS, DEPTHS, GRADES, MARGINS, SETTINGS, SITES  # noqa: E402
 MAX_LINE = 10
 MAX_SIZE_CM = 100.0
 KEYS = ("id", "setting", "line", "histology", "grade", "size_cm", "depth", "age", "margin", "biomarkers", "prior",
         "progressed_on", "conditions", "anthracycline_ineligible", "exclude")
-DEPTHS = ("deep", "superficial")
 MAX_AGE = 120
 OPPOSITES = (("msi-h", "mss"), ("dmmr", "pmmr"), ("ntrk-fusion", "ntrk-negative"),
              ("er-positive", "er-negative"), ("pr-positive", "pr-negative"))
@@ -123,7 +115,7 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
         raise UsageError("a patient description must be a mapping (object) with keys: " + ", ".join(KEYS))
     unknown = [k for k in raw if k not in KEYS]
     if unknown:
-        tips = [f"{k!r}" + (f" (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(str(k), KEYS, n=1)) else "")
+        tips = [f"{str(k)[:60]!r}" + vocab.did_you_mean(k, KEYS, n=1, quote=True)
                 for k in unknown]
         raise UsageError(f"unknown patient key(s): {', '.join(tips)}; valid keys: {', '.join(KEYS)}")
     pid = check_id(raw.get("id"))
@@ -306,8 +298,7 @@ def _drug_id(name: str, kb: Any, what: str, extra: list[str] | None = None) -> s
     drug = kb.find_drug(name)
     if drug is None:
         pool = kb.drug_names() + (extra or [])
-        close = difflib.get_close_matches(name.lower(), pool, n=3, cutoff=0.6)
-        tip = f" (did you mean {', '.join(close)}?)" if close else ""
+        tip = vocab.did_you_mean(name, pool)
         raise UsageError(f"unknown drug {name!r} for {what}{tip}", hint="'lmsrx drugs' lists the known drugs")
     return drug.id
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-import difflib
 import re
 import types
 import typing
 from typing import Any, Literal, Union
 
 from lmsrx import model
+from lmsrx import vocab
 from lmsrx.errors import Problem
 from lmsrx.units import Quantity, UnitError, parse_quantity
 from lmsrx.yamlsafe import LDict, LList
@@ -74,8 +74,7 @@ def _dataclass(cls: type, raw: Any, ctx: Context, where: str, line: int) -> Any:
     ok = True
     for k in raw:
         if k not in fields:
-            close = difflib.get_close_matches(k, list(fields), n=1)
-            tip = f" (did you mean {close[0]!r}?)" if close else ""
+            tip = vocab.did_you_mean(k, list(fields), n=1, quote=True)
             ctx.report(raw.key_lines[k], f"{where}: unknown key {k!r}{tip}")
             ok = False
     kwargs: dict[str, Any] = {}
@@ -180,8 +179,7 @@ def _text(tp: type, raw: Any, ctx: Context, where: str, line: int) -> Any:
             return INVALID
         kind = getattr(tp, "kind", None)
         if kind is not None and raw not in ctx.ids.get(kind, ()):
-            close = difflib.get_close_matches(raw, sorted(ctx.ids.get(kind, ())), n=1)
-            tip = f" (did you mean {close[0]!r}?)" if close else ""
+            tip = vocab.did_you_mean(raw, sorted(ctx.ids.get(kind, ())), n=1, quote=True)
             ctx.report(line, f"{where}: unknown {kind[:-1] if kind != 'evidence' else kind} {raw!r}{tip}")
             return INVALID
         return tp(raw)

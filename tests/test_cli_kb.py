@@ -61,7 +61,7 @@ def test_kb_info_formats(run, kb):
 
 def test_bad_format_is_usage_error(run):
     r = run("kb", "info", "--format", "yaml")
-    assert r.exit_code == 2 and "choose from table, json" in r.stderr
+    assert r.exit_code == 2 and "'yaml' is not one of 'table', 'json'" in r.stderr
 
 
 def test_help_has_examples_and_no_markup_loss(run):

@@ -98,7 +98,7 @@ def test_nothing_eligible_exits_1(run):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["--histology", "lung"], "valid choices: uterine, extremity"),
+    (["--histology", "lung"], "'lung' is not one of 'uterine', 'extremity'"),
     (["--line", "0"], "0"),
     (["--line", "x"], "x"),
     (["--size", "nan"], "above 0"),

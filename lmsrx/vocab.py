@@ -1,0 +1,47 @@
+"""The vocabulary, defined once: the model's types, the validator, the CLI's choices (listed in help,
+completed in the shell, checked before any work) and the renderer all use these tuples. Pure and
+cheap to import (no dataclasses, no YAML), so ``--help`` and completion can use it.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+SETTINGS = ("adjuvant", "neoadjuvant", "metastatic")
+SITES = ("uterine", "extremity", "trunk", "retroperitoneal", "other")
+GRADES = ("low", "intermediate", "high")
+DEPTHS = ("deep", "superficial")
+MARGINS = ("negative", "positive")
+BIOMARKERS = ("msi-h", "dmmr", "ntrk-fusion", "er-positive", "pr-positive",
+              "mss", "pmmr", "ntrk-negative", "er-negative", "pr-negative")
+CONDITIONS = ("cardiac", "renal", "hepatic")
+LMS_STATUSES = ("approved", "approved-sts", "tumour-agnostic", "off-label", "withdrawn", "not-recommended", "supportive",
+                "unrecorded")
+DRUG_CLASSES = ("anthracycline", "alkylating-agent", "tyrosine-kinase-inhibitor", "microtubule-inhibitor",
+                "aromatase-inhibitor", "checkpoint-inhibitor", "anti-pdgfra-antibody", "ntrk-inhibitor", "uroprotector")
+ROUTES = ("iv", "oral")
+FORMULAS = ("mosteller", "dubois")
+PER = ("administration", "day", "cycle")
+HEPATIC = ("normal", "mild", "moderate", "severe")
+FAIL_ON = ("exceeds", "warning")
+FORMATS = ("table", "json", "ndjson", "csv", "tsv", "markdown")
+COLORS = ("auto", "always", "never")
+CITE_FORMATS = ("text", "bibtex", "ris", "csl-json")
+STATUSES = ("eligible", "conditional", "excluded")  # an option's status
+VERDICTS = ("met", "not met", "unknown")  # a criterion's verdict
+RESULTS = ("ok", "note", "warning", "exceeds")  # a dose check's result, mildest first
+
+
+def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
+    """A str Enum for a CLI choice (Typer lists it in help and completes it)."""
+    return Enum(name, {v: v for v in values}, type=str)  # type: ignore[return-value]
+
+
+def did_you_mean(name: object, pool: list[str] | tuple[str, ...], n: int = 3, quote: bool = False) -> str:
+    """The one suggestion helper: ' (did you mean a, b?)' for the closest names, or ''."""
+    import difflib
+
+    close = difflib.get_close_matches(str(name).strip().lower()[:100], list(pool), n=n, cutoff=0.6)
+    if not close:
+        return ""
+    shown = ", ".join(repr(c) if quote else c for c in close)
+    return f" (did you mean {shown}?)"
