@@ -155,82 +155,125 @@ def _prior_hit(values: tuple[str, ...], p: Patient) -> list[str]:
     return [v for v in values if v in p.prior_drugs or v in p.prior_classes]
 
 
+class _Say:
+    """Builds a criterion's verdict: ``say(MET, detail)``, ``say(UNKNOWN, needs=...)``."""
+
+    def __init__(self, c: Criterion) -> None:
+        self.c = c
+
+    def __call__(self, status: str, detail: str = "", needs: str | None = None) -> Verdict:
+        return Verdict(self.c.test, status, self.c.why, detail, (self.c.needs or needs) if status == UNKNOWN else None)
+
+
+def _never(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    return say(UNMET)
+
+
+def _setting(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    if p.setting is None:
+        return say(UNKNOWN, needs="setting (adjuvant, neoadjuvant or metastatic)")
+    return say(MET if p.setting in c.values else UNMET, f"the setting is {p.setting}")
+
+
+def _line(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    if p.line is None:
+        return say(UNKNOWN, needs="line of therapy")
+    return say(MET if _within(p.line, c) else UNMET, f"line {p.line}")
+
+
+def _site(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    if p.histology is None:
+        return say(UNKNOWN, needs="site of the primary tumour")
+    return say(MET if p.histology in c.values else UNMET, f"the primary is {p.histology}")
+
+
+def _grade(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    if p.grade is None:
+        return say(UNKNOWN, needs="tumour grade")
+    return say(MET if p.grade in c.values else UNMET, f"grade {p.grade}")
+
+
+def _size(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    if p.size_cm is None:
+        return say(UNKNOWN, needs="tumour size")
+    from lmsrx.units import fmt
+
+    big = c.over is not None and (p.size_cm > c.over if c.test == "size-over" else p.size_cm >= c.over)
+    return say(MET if big else UNMET, f"{fmt(p.size_cm)} cm")
+
+
+def _depth(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    if p.depth is None:
+        return say(UNKNOWN, needs="tumour depth (deep or superficial)")
+    return say(MET if p.depth in c.values else UNMET, f"the tumour is {p.depth}")
+
+
+def _age(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    if p.age is None:
+        return say(UNKNOWN, needs="age")
+    return say(MET if _within(p.age, c) else UNMET, f"aged {p.age}")
+
+
+def _biomarker(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    present = [m for m in c.values if m in p.biomarkers]
+    if present:
+        return say(MET, ", ".join(present))
+    negative = [m for m in c.negatives if m in p.biomarkers]
+    if len(negative) == len(c.negatives):
+        return say(UNMET, ", ".join(negative))
+    known = f" (known: {', '.join(negative)})" if negative else ""
+    return Verdict(c.test, UNKNOWN, c.why, "", (c.needs or "biomarker status") + known)
+
+
+def _anthracycline_eligible(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    return say(UNMET, "the patient cannot have an anthracycline") if p.anthracycline_ineligible else say(MET)
+
+
+def _prior_none(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    if c.min is not None and p.setting in ("adjuvant", "neoadjuvant"):
+        return say(MET, f"{p.setting}: not a later line")
+    if c.min is not None:
+        if p.line is None:
+            return Verdict(c.test, UNKNOWN, c.why, "", "line of therapy")
+        if p.line < c.min:
+            return say(MET, f"line {p.line}")
+    if not p.prior_known:
+        return say(UNKNOWN, needs="prior therapy")
+    hit = _prior_hit(c.values, p)
+    return say(UNMET, f"already given: {', '.join(hit)}") if hit else say(MET, "not given before")
+
+
+def _after_anthracycline(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    # prior therapy means all prior systemic therapy, perioperative included
+    if p.anthracycline_ineligible:
+        return say(MET, "anthracycline-ineligible")
+    if _prior_hit(("anthracycline",), p):
+        return say(MET, "prior anthracycline" + (" (before this line: perioperative)" if p.line == 1 else ""))
+    if not p.prior_known:
+        return say(UNKNOWN, needs="prior therapy, perioperative included")
+    return say(UNMET, "no prior anthracycline")
+
+
+def _progressed_or_no_alternative(c: Criterion, p: Patient, say: _Say) -> Verdict:
+    if p.line is None:
+        return Verdict(c.test, UNKNOWN, c.why, "", "line of therapy")
+    if p.line >= 2:
+        return say(MET, f"line {p.line}: progressed after prior treatment")
+    return say(UNKNOWN, needs="progression after treatment or no satisfactory alternative")
+
+
+# Every criterion kind of the model has its handler here (tests/test_eligibility.py checks it).
+HANDLERS = {
+    "never": _never, "setting": _setting, "line": _line, "site": _site, "grade": _grade,
+    "size-over": _size, "size-at-least": _size, "depth": _depth, "age": _age, "biomarker": _biomarker,
+    "anthracycline-eligible": _anthracycline_eligible, "prior-none": _prior_none,
+    "after-anthracycline": _after_anthracycline, "progressed-or-no-alternative": _progressed_or_no_alternative,
+}
+
+
 def evaluate(c: Criterion, p: Patient) -> Verdict:
-    """One criterion for one patient."""
-    t = c.test
-
-    def v(status: str, detail: str = "", needs: str | None = None) -> Verdict:
-        return Verdict(t, status, c.why, detail, needs if status == UNKNOWN else None)
-
-    if t == "never":
-        return v(UNMET)
-    if t == "setting":
-        if p.setting is None:
-            return v(UNKNOWN, needs=c.needs or "setting (adjuvant, neoadjuvant or metastatic)")
-        return v(MET if p.setting in c.values else UNMET, f"the setting is {p.setting}")
-    if t == "line":
-        if p.line is None:
-            return v(UNKNOWN, needs=c.needs or "line of therapy")
-        return v(MET if _within(p.line, c) else UNMET, f"line {p.line}")
-    if t in ("site", "grade"):
-        value = p.histology if t == "site" else p.grade
-        if value is None:
-            return v(UNKNOWN, needs=c.needs or ("site of the primary tumour" if t == "site" else "tumour grade"))
-        return v(MET if value in c.values else UNMET, f"the primary is {value}" if t == "site" else f"grade {value}")
-    if t in ("size-over", "size-at-least"):
-        if p.size_cm is None:
-            return v(UNKNOWN, needs=c.needs or "tumour size")
-        from lmsrx.units import fmt
-
-        big = c.over is not None and (p.size_cm > c.over if t == "size-over" else p.size_cm >= c.over)
-        return v(MET if big else UNMET, f"{fmt(p.size_cm)} cm")
-    if t == "depth":
-        if p.depth is None:
-            return v(UNKNOWN, needs=c.needs or "tumour depth (deep or superficial)")
-        return v(MET if p.depth in c.values else UNMET, f"the tumour is {p.depth}")
-    if t == "age":
-        if p.age is None:
-            return v(UNKNOWN, needs=c.needs or "age")
-        return v(MET if _within(p.age, c) else UNMET, f"aged {p.age}")
-    if t == "biomarker":
-        present = [m for m in c.values if m in p.biomarkers]
-        if present:
-            return v(MET, ", ".join(present))
-        negative = [m for m in c.negatives if m in p.biomarkers]
-        if len(negative) == len(c.negatives):
-            return v(UNMET, ", ".join(negative))
-        known = f" (known: {', '.join(negative)})" if negative else ""
-        return v(UNKNOWN, needs=(c.needs or "biomarker status") + known)
-    if t == "anthracycline-eligible":
-        return v(UNMET, "the patient cannot have an anthracycline") if p.anthracycline_ineligible else v(MET)
-    if t == "prior-none":
-        if c.min is not None and p.setting in ("adjuvant", "neoadjuvant"):
-            return v(MET, f"{p.setting}: not a later line")
-        if c.min is not None:
-            if p.line is None:
-                return v(UNKNOWN, needs="line of therapy")
-            if p.line < c.min:
-                return v(MET, f"line {p.line}")
-        if not p.prior_known:
-            return v(UNKNOWN, needs=c.needs or "prior therapy")
-        hit = _prior_hit(c.values, p)
-        return v(UNMET, f"already given: {', '.join(hit)}") if hit else v(MET, "not given before")
-    if t == "after-anthracycline":
-        # prior therapy means all prior systemic therapy, perioperative included
-        if p.anthracycline_ineligible:
-            return v(MET, "anthracycline-ineligible")
-        if _prior_hit(("anthracycline",), p):
-            return v(MET, "prior anthracycline" + (" (before this line: perioperative)" if p.line == 1 else ""))
-        if not p.prior_known:
-            return v(UNKNOWN, needs=c.needs or "prior therapy, perioperative included")
-        return v(UNMET, "no prior anthracycline")
-    if t == "progressed-or-no-alternative":
-        if p.line is None:
-            return v(UNKNOWN, needs="line of therapy")
-        if p.line >= 2:
-            return v(MET, f"line {p.line}: progressed after prior treatment")
-        return v(UNKNOWN, needs=c.needs or "progression after treatment or no satisfactory alternative")
-    raise ValueError(f"unknown criterion test {t!r}")  # pragma: no cover - the schema forbids it
+    """One criterion for one patient: met, not met, or unknown with what is needed."""
+    return HANDLERS[c.test](c, p, _Say(c))
 
 
 def _within(value: int, c: Any) -> bool:

@@ -174,3 +174,12 @@ def test_prior_resolves_aliases_and_classes(kb):
     p = from_mapping({"line": 2, "prior": ["Adriamycin", "DOXIL", "anthracycline"]}, kb)
     assert p.prior == ("doxorubicin", "pegylated-liposomal-doxorubicin", "anthracycline")
     assert p.prior_classes == {"anthracycline"} and p.prior_known
+
+
+def test_every_criterion_kind_has_a_handler():
+    import typing
+
+    from lmsrx.model import Criterion
+
+    kinds = set(typing.get_args(typing.get_type_hints(Criterion)["test"]))
+    assert kinds == set(eligibility.HANDLERS)
