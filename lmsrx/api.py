@@ -55,7 +55,8 @@ class Result:
         if self._view is None:
             from lmsrx import views
 
-            build = {"options": lambda: views.options(self.kb, self.value, self.options.get("explain", False)),
+            build = {"options": lambda: views.options(self.kb, self.value, self.options.get("explain", False),
+                                                      self.options.get("long", False)),
                      "dose": lambda: views.dose(self.kb, self.value), "order": lambda: views.order(self.kb, self.value),
                      "drug": lambda: views.drug(self.kb, self.value),
                      "trial": lambda: views.trial(self.kb, self.value, self.options.get("plot", False),
@@ -90,13 +91,14 @@ class Result:
         return f"<lmsrx {self.kind} result>"
 
 
-def options(patient: Mapping[str, Any], kb: Any = None, explain: bool = False) -> Result:
+def options(patient: Mapping[str, Any], kb: Any = None, explain: bool = False, long: bool = False) -> Result:
     """Treatment options for a patient given with the ``--patient`` keys (``line``, ``histology``, ``prior`` ...)."""
     from lmsrx import eligibility
     from lmsrx import patient as patient_mod
 
     base = _kb(kb)
-    return Result("options", eligibility.assess(base, patient_mod.from_mapping(dict(patient), base)), base, explain=explain)
+    return Result("options", eligibility.assess(base, patient_mod.from_mapping(dict(patient), base)), base, explain=explain,
+                  long=long)
 
 
 def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, height: float | None = None,

@@ -74,6 +74,7 @@ app.add_typer(kb_app, name="kb")
 
 class State:
     extra_kb: list[str] = []
+    no_pager: bool = False
 
 
 def _version(value: bool) -> None:
@@ -92,8 +93,10 @@ def _root(
              "An entry may replace a built-in one only if it says 'replace: true'."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the lmsrx and knowledge base versions and exit."),
+    no_pager: bool = typer.Option(False, "--no-pager", help="Never page long tables (on a terminal they go through $PAGER)."),
 ) -> None:
     State.extra_kb = list(kb or [])
+    State.no_pager = no_pager
 
 
 # ------------------------------------------------------------------ shared output options
@@ -107,10 +110,12 @@ def _terminal(color: str) -> Any:
     is_tty = sys.stdout.isatty()
     columns = os.environ.get("COLUMNS", "").strip()
     piped = int(columns) if columns.isascii() and columns.isdecimal() and len(columns) <= 4 else 0
-    width = shutil.get_terminal_size((80, 24)).columns if is_tty else piped or 100
+    size = shutil.get_terminal_size((80, 24))
+    width = size.columns if is_tty else piped or 100
     from lmsrx.render import color_wanted
 
-    return Terminal(is_tty=is_tty, width=max(40, min(width, 240)), color=color_wanted(color, is_tty))
+    return Terminal(is_tty=is_tty, width=max(40, min(width, 240)), color=color_wanted(color, is_tty),
+                    height=max(size.lines, 5), pager=is_tty and not State.no_pager)
 
 
 def emit(view: Any, fmt: Any, color: Any) -> None:
@@ -178,6 +183,7 @@ def options(
     patient: Optional[str] = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values."),
     batch: Optional[str] = typer.Option(None, "--batch", metavar="FILE", help="NDJSON, one patient per line ('-' = stdin): one result per line, in order."),
     explain: bool = typer.Option(False, "--explain", help="Show every criterion of every regimen with its verdict."),
+    long: bool = typer.Option(False, "--long", help="The full evidence cards (every figure of the key trials, approvals, cautions) instead of one row per regimen."),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP),
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
@@ -213,7 +219,7 @@ def options(
             raise UsageError(f"{patient}: a patient file holds one mapping of keys to values")
     from lmsrx import api
 
-    result = api.options({**raw, **given}, load_kb(), explain)
+    result = api.options({**raw, **given}, load_kb(), explain, long)
     emit(result.view(), fmt, color)
     raise typer.Exit(result.exit_status)
 

@@ -27,6 +27,8 @@ class Terminal:
     is_tty: bool = False
     width: int = 80
     color: bool = False
+    height: int = 24
+    pager: bool = False  # page output longer than the screen (a terminal only)
 
 
 @dataclass
@@ -176,33 +178,142 @@ def _markdown(view: View) -> str:
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
+STYLES = {"ELIGIBLE": "bold green", "CONDITIONAL": "bold yellow", "EXCLUDED": "red", "OK": "green", "NOTE": "dim",
+          "WARNING": "bold yellow", "EXCEEDS": "bold white on red", "MET": "green", "NOT MET": "red", "UNKNOWN": "yellow"}
+_UNIT_GLUE = re.compile(r"(?<=\d) (?=(?:%|mg|g|mcg|mg/m2|g/m2|mcg/m2|mg/kg|mg/m2/min|m2|kg|cm|min|h|months?|years?|"
+                        r"days?|patients?|responses?|cycles?)\b)")
+_GLUE = "\x00"  # stands for a space that must not break (a number and its unit), while wrapping
+
+
+def _tokens(text: str) -> list[str]:
+    return _UNIT_GLUE.sub(_GLUE, text).split(" ")
+
+
+def wrap_cell(text: str, width: int) -> list[str]:
+    """Wrap at spaces only: ids, numbers with their units and citation keys are never split (a token
+    longer than the width stands alone on its line, and the column is made wide enough for it)."""
+    out: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for tok in _tokens(para):
+            if not line:
+                line = tok
+            elif len(line) + 1 + len(tok) <= width:
+                line += " " + tok
+            else:
+                out.append(line)
+                line = tok
+        out.append(line)
+    return [part.replace(_GLUE, " ") for part in out]
+
+
+def _widths(sec: Section, total: int) -> list[int]:
+    """Column widths that fit ``total`` where possible, never narrower than a column's longest token."""
+    n = len(sec.columns)
+    cells = [[clean(c) for c in row] for row in sec.rows] + [[clean(c) for c in sec.columns]]
+    longest = [max((len(t) for row in cells for t in _tokens(row[i].replace("\n", " "))), default=1) for i in range(n)]
+    natural = [max((len(line) for row in cells for line in row[i].split("\n")), default=1) for i in range(n)]
+    room = max(total - (3 * n + 1), n)
+    widths = [min(natural[i], max(longest[i], 1)) for i in range(n)]
+    spare = room - sum(widths)
+    want = {i: natural[i] - widths[i] for i in range(n) if widths[i] < natural[i]}
+    while spare > 0 and want:  # water-filling: narrow columns get all they want, wide ones share the rest
+        fair = max(1, spare // len(want))
+        small = {i: w for i, w in want.items() if w <= fair}
+        for i, w in (small or {i: fair for i in want}).items():
+            step = min(w, fair, spare)
+            widths[i] += step
+            spare -= step
+            want[i] -= step
+            if want[i] <= 0:
+                del want[i]
+            if spare <= 0:
+                break
+    return widths
+
+
 def _table(view: View, terminal: Terminal, out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    buffer = io.StringIO() if _wants_pager(terminal) else None
+    target: Any = buffer if buffer is not None else out
+    tables = []
+    width = terminal.width
+    for sec in view.sections:
+        if sec.rows:
+            widths = _widths(sec, terminal.width)
+            width = max(width, sum(widths) + 3 * len(widths) + 1)
+            tables.append(widths)
+        else:
+            tables.append(None)
     console = Console(
-        file=out, width=terminal.width, force_terminal=terminal.color, no_color=not terminal.color,
+        file=target, width=width, force_terminal=terminal.color, no_color=not terminal.color,
         color_system="standard" if terminal.color else None, markup=False, emoji=False,
         highlight=False, soft_wrap=False,
     )
+
+    def styled(text: str, column: str = "") -> Text:
+        t = Text(clean(text))
+        key = text.strip().upper()
+        if column in ("Result", "Status", "Verdict") and key in STYLES:
+            t.stylize(STYLES[key])
+        for word in ("ELIGIBLE", "CONDITIONAL", "EXCLUDED", "EXCEEDS", "WARNING"):
+            t.highlight_regex(rf"^{word}\b", STYLES[word])
+        t.highlight_regex(r"\[source\]", "magenta")
+        t.highlight_regex(r"\[publication\]", "cyan")
+        t.highlight_regex(r"\[newer than the source\]|newer than the source", "blue")
+        return t
+
     console.print(Text(clean(view.title), style="bold"))
     for line in view.lines:
-        console.print(Text(clean(line)))
-    for sec in view.sections:
+        console.print(Text(clean(line)), overflow="fold")
+    for sec, widths in zip(view.sections, tables):
         console.print()
         console.print(Text(clean(sec.title), style="bold underline"))
         if sec.note:
             console.print(Text(clean(sec.note), style="dim"))
-        if not sec.rows:
+        if widths is None:
             continue
         table = Table(show_header=True, header_style="bold", expand=False, show_lines=True, pad_edge=False)
-        for col in sec.columns:
-            table.add_column(Text(clean(col)), overflow="fold")
+        for col, w in zip(sec.columns, widths):
+            table.add_column(Text("\n".join(wrap_cell(clean(col), w))), width=w, no_wrap=True, overflow="ignore")
         for row in sec.rows:
-            table.add_row(*(Text(clean(c)) for c in row))
+            table.add_row(*(styled("\n".join(wrap_cell(clean(c), w)), col) for c, w, col in zip(row, widths, sec.columns)))
         console.print(table)
     if view.footer:
         console.print()
     for line in view.footer:
         console.print(Text(clean(line), style="dim"))
+    if buffer is not None:
+        _page(buffer.getvalue(), terminal, out)
+
+
+def _wants_pager(terminal: Terminal) -> bool:
+    return terminal.is_tty and terminal.pager
+
+
+def _page(text: str, terminal: Terminal, out: TextIO) -> None:
+    """Longer than the screen on a terminal: through $PAGER (default ``less``, with LESS=FRX unless set)."""
+    import shlex
+    import subprocess
+
+    if text.count("\n") < terminal.height - 1:
+        out.write(text)
+        return
+    command = shlex.split(os.environ.get("PAGER", "").strip() or "less")
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    try:
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, env=env, text=True, encoding="utf-8")
+    except OSError:
+        out.write(text)
+        return
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(text)
+        proc.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass
+    proc.wait()

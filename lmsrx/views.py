@@ -196,10 +196,40 @@ def options_rows(data: dict[str, Any], patient_column: bool = False) -> list[dic
     return rows
 
 
-def options(kb: Any, answer: Any, explain: bool = False) -> View:
+def key_figure(kb: Any, reg: Any) -> str:
+    """The one figure the compact table shows: the first figure of this regimen's key trial."""
+    from lmsrx import figures
+    from lmsrx.eligibility import key_evidence, tested
+
+    for ev in key_evidence(kb, reg, 3):
+        if ev.endpoints and tested(ev, reg):
+            fig = figures.evidence_figures(ev, reg.id)
+            own = [f for f in fig if any(v["own"] for v in f["values"])] or fig
+            return f"{evidence_head(ev)}: {figures.text(own[0])}"
+    return ""
+
+
+def _compact(kb: Any, answer: Any) -> Section:
+    rows = []
+    for a in [*answer.candidates, *answer.excluded]:
+        reg = a.regimen
+        name = f"{a.status.upper()}\n{reg.name}\n{reg.id}" + ("\npreferred by the source" if a.preferred else "") \
+            + ("\nnewer than the source" if reg.newer_than_source else "")
+        if a.status == "excluded":
+            rows.append([name, "-", "\n".join(a.reasons)])
+            continue
+        figure = key_figure(kb, reg)
+        evidence = a.strength_label + (f"\n{figure}" if figure else "")
+        what = ("needs: " + "; ".join(a.needs)) if a.status == "conditional" else ("\n".join(a.cautions) or "-")
+        rows.append([name, evidence, what])
+    return Section("Options", ["Option", "Evidence (strength; key figure)", "Needs, cautions or why not"], rows)
+
+
+def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> View:
     data = options_data(kb, answer, explain)
     eligible = [a for a in answer.candidates if a.status == "eligible"]
     conditional = [a for a in answer.candidates if a.status == "conditional"]
+    summary = f"{len(eligible)} eligible, {len(conditional)} conditional, {len(answer.excluded)} excluded"
 
     def cand_rows(items: list) -> list[list[str]]:
         rows = []
@@ -220,7 +250,7 @@ def options(kb: Any, answer: Any, explain: bool = False) -> View:
         return rows
 
     columns = ["Regimen", "Key evidence", "Approval / guideline", "Cautions"]
-    sections = [
+    sections = [_compact(kb, answer)] if not long else [
         Section(f"Eligible ({len(eligible)})", columns, cand_rows(eligible),
                 note=None if eligible else "No option has every criterion met."),
         Section(f"Conditional ({len(conditional)}): decided by the information listed under 'needs'", columns,
@@ -234,8 +264,9 @@ def options(kb: Any, answer: Any, explain: bool = False) -> View:
         sections.append(Section("Every criterion (--explain)", ["Regimen", "Test", "Verdict", "Detail"], rows))
     return View(
         title=f"LMS options: {answer.patient.summary()} (knowledge {kb.meta.version})",
-        data=data, rows=options_rows(data), sections=sections,
-        footer=["Order: a preference the source states first, then the strength of the evidence for LMS (approved on a "
+        data=data, rows=options_rows(data), sections=sections, lines=[summary],
+        footer=(["--long shows every figure of the key trials, the approvals and the cautions in full."] if not long else [])
+        + ["Order: a preference the source states first, then the strength of the evidence for LMS (approved on a "
                 "randomised phase III, phase III, phase II, retrospective or early-phase, other; a negative or non-LMS "
                 "result gives none), then name.",
                 "Decision support only: check every option against the patient and current labels.",

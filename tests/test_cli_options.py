@@ -63,16 +63,49 @@ def test_ndjson_one_line(run):
 
 def test_table_and_markdown(run, monkeypatch):
     monkeypatch.setenv("COLUMNS", "240")
-    table = run(*QUERIES["options_line2_uterine_er_prior_dox"], "--format", "table").stdout
+    table = run(*QUERIES["options_line2_uterine_er_prior_dox"], "--format", "table", "--long").stdout
     assert "LMS options: metastatic; line 2; uterine" in table
     assert "Eligible (" in table and "Conditional (" in table and "Excluded (" in table
     assert "4.2 vs dacarbazine 1.5 months" in table  # trabectedin figures whole, arms named
     monkeypatch.setenv("COLUMNS", "80")
-    narrow = run(*QUERIES["options_line2_uterine_er_prior_dox"], "--format", "table").stdout
+    narrow = run(*QUERIES["options_line2_uterine_er_prior_dox"], "--format", "table", "--long").stdout
     assert "\u2026" not in narrow and max(len(l) for l in narrow.splitlines()) <= 80
     assert "\x1b[" not in table  # no colour when not asked
-    md = run(*QUERIES["options_line2_uterine"], "--format", "markdown").stdout
+    md = run(*QUERIES["options_line2_uterine"], "--format", "markdown", "--long").stdout
     assert md.startswith("## LMS options") and "| Regimen | Key evidence |" in md
+
+
+def test_compact_table_at_80_columns_keeps_ids_and_figures_whole(run, kb, monkeypatch):
+    import re
+
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run(*QUERIES["options_line2_uterine"], "--format", "table").stdout
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 80 and "\u2026" not in out
+    cells = [part.strip() for line in lines for part in re.split(r"[│┃]", line)]
+    for reg in kb.regimens:
+        assert reg in cells or reg not in out.replace("\n", " "), reg  # an id is always whole on one line
+    assert "1.6 months" in out  # a number stays with its unit
+    units = ("months", "month", "mg/m2", "%", "years")
+    for upper, lower in zip(cells, cells[1:]):
+        assert not (re.search(r"\d$", upper) and lower.split(" ")[0] in units), (upper, lower)
+    assert "ELIGIBLE" in out and "CONDITIONAL" in out and "EXCLUDED" in out
+
+
+def test_pager_only_on_a_terminal(monkeypatch):
+    import io
+
+    from lmsrx import api, render
+
+    calls = []
+    monkeypatch.setattr(render, "_page", lambda text, terminal, out: calls.append(len(text)))
+    view = api.options({"line": 2}).view()
+    render.render(view, "table", render.Terminal(is_tty=False, width=80, pager=False), io.StringIO())
+    assert calls == []
+    render.render(view, "table", render.Terminal(is_tty=True, width=80, height=20, pager=True), io.StringIO())
+    assert len(calls) == 1
+    render.render(view, "table", render.Terminal(is_tty=True, width=80, height=20, pager=False), io.StringIO())  # --no-pager
+    assert len(calls) == 1
 
 
 def test_color_always_and_no_color(run, monkeypatch):
