@@ -19,20 +19,14 @@ HELP = """Treatment options and dosing rules for leiomyosarcoma (LMS), with thei
 
 Decision support for clinicians; not a substitute for clinical judgement.
 
+\b
 Examples:
-
   lmsrx options --line 2 --histology uterine --prior doxorubicin
-
   lmsrx drug ifosfamide
-
   lmsrx dose ifosfamide --bsa 1.8 --planned "14 g/m2"
-
   lmsrx options --setting adjuvant --grade high --size 8 --histology extremity --format json
-
   lmsrx kb info
-
   lmsrx kb check my-institution.yaml
-
   lmsrx --kb my-institution.yaml kb info --format json
 """
 
@@ -63,12 +57,16 @@ def _v(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-app = typer.Typer(
-    help=HELP, rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def _help_width() -> int:
+    """Help uses the terminal's width (Click stops at 80 by default)."""
+    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 200))
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": _help_width()}
+app = typer.Typer(help=HELP, rich_markup_mode=None, pretty_exceptions_enable=False, no_args_is_help=True,
+                  context_settings=CONTEXT)
 kb_app = typer.Typer(help="Check and describe the knowledge base.", rich_markup_mode=None, no_args_is_help=True,
-                     context_settings={"help_option_names": ["-h", "--help"]})
+                     context_settings=CONTEXT)
 app.add_typer(kb_app, name="kb")
 
 
@@ -100,7 +98,7 @@ def _root(
 
 
 # ------------------------------------------------------------------ shared output options
-FORMAT_HELP = "Output format: table, json, ndjson, csv, tsv or markdown. Default: table on a terminal, tsv otherwise."
+FORMAT_HELP = "Default: table on a terminal, tsv otherwise. --json is short for --format json."
 COLOR_HELP = "Colour: auto (a terminal and no NO_COLOR), always or never."
 
 
@@ -124,6 +122,21 @@ def emit(view: Any, fmt: Any, color: Any) -> None:
 
     terminal = _terminal(_v(color))
     render(view, _v(fmt) or default_format(terminal, view), terminal, sys.stdout)
+
+
+def _complete(kind: str, extra: tuple[str, ...] = ()):
+    """Complete names of one kind (plus ``extra`` words); names with a space are left out, since the shell
+    would insert them unquoted (each such drug also has an id or alias without one)."""
+    def complete(incomplete: str) -> list[str]:
+        try:
+            from lmsrx import files
+
+            names = [*files.quick_names(kind), *extra]
+            return sorted(n for n in set(names) if " " not in n and n.startswith(incomplete.lower()))
+        except Exception:  # noqa: BLE001 - completion must never fail loudly
+            return []
+
+    return complete
 
 
 def load_kb(extra: Optional[List[str]] = None) -> Any:
@@ -175,11 +188,11 @@ def options(
     age: Optional[int] = typer.Option(None, "--age", min=0, max=120, help="Age in years (0-120)."),
     margin: Optional[MarginChoice] = typer.Option(None, "--margin", **NOCASE, help="Surgical margin."),
     biomarker: Optional[List[BiomarkerChoice]] = typer.Option(None, "--biomarker", **NOCASE, help="Repeatable."),
-    prior: Optional[List[str]] = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatable: a prior drug (id, brand or alias), a class (anthracycline), or none: all prior systemic therapy, perioperative included. Once given, the list is taken as complete."),
-    progressed_on: Optional[List[str]] = typer.Option(None, "--progressed-on", metavar="DRUG_OR_CLASS", help="Repeatable: a drug or class the disease progressed on; regimens holding it are excluded (a drug merely received stays a caution)."),
+    prior: Optional[List[str]] = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatable: a prior drug (id, brand or alias), a class (anthracycline), or none: all prior systemic therapy, perioperative included. Once given, the list is taken as complete.", autocompletion=_complete("drugs", (*vocab.DRUG_CLASSES, "none"))),
+    progressed_on: Optional[List[str]] = typer.Option(None, "--progressed-on", metavar="DRUG_OR_CLASS", help="Repeatable: a drug or class the disease progressed on; regimens holding it are excluded (a drug merely received stays a caution).", autocompletion=_complete("drugs", vocab.DRUG_CLASSES)),
     anthracycline_ineligible: bool = typer.Option(False, "--anthracycline-ineligible", help="The patient cannot have an anthracycline."),
     condition: Optional[List[ConditionChoice]] = typer.Option(None, "--condition", **NOCASE, help="Repeatable (adds cautions)."),
-    exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="DRUG", help="Repeatable: leave out regimens containing this drug."),
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="DRUG", help="Repeatable: leave out regimens containing this drug.", autocompletion=_complete("drugs")),
     patient: Optional[str] = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values."),
     batch: Optional[str] = typer.Option(None, "--batch", metavar="FILE", help="NDJSON, one patient per line ('-' = stdin): one result per line, in order."),
     explain: bool = typer.Option(False, "--explain", help="Show every criterion of every regimen with its verdict."),
@@ -189,12 +202,10 @@ def options(
 ) -> None:
     """Treatment options for a patient: eligible, conditional (with what is needed) and excluded (with why).
 
+    \b
     Examples:
-
       lmsrx options --line 2 --histology uterine --prior doxorubicin --biomarker er-positive
-
       lmsrx options --setting neoadjuvant --histology extremity
-
       lmsrx options --batch cohort.ndjson > results.ndjson
 
     Exit codes: 0 at least one candidate, 1 none, 2 usage error.
@@ -264,16 +275,6 @@ def _batch(name: str, fmt: Optional[str], explain: bool) -> int:
 
 
 # ------------------------------------------------------------------ completion (fast: reads one YAML file, no validation)
-def _complete(kind: str):
-    def complete(incomplete: str) -> list[str]:
-        try:
-            from lmsrx import files
-
-            return [n for n in files.quick_names(kind) if n.startswith(incomplete.lower())]
-        except Exception:  # noqa: BLE001 - completion must never fail loudly
-            return []
-
-    return complete
 
 
 # ------------------------------------------------------------------ drug, drugs, dose
@@ -286,10 +287,9 @@ def drug_cmd(
 ) -> None:
     """Names, status, doses, limits, toxicities, supportive care and evidence of one drug.
 
+    \b
     Examples:
-
       lmsrx drug ifosfamide
-
       lmsrx drug doxil --format json
     """
     from lmsrx import api
@@ -336,12 +336,10 @@ def dose_cmd(
 ) -> None:
     """Check a planned dose against the doses and limits on record. Exit 3 if it exceeds (or warns, with --fail-on warning).
 
+    \b
     Examples:
-
       lmsrx dose ifosfamide --bsa 1.8 --planned "9 g/m2" --per cycle
-
       lmsrx dose gemcitabine --height 170 --weight 70 --planned "900 mg/m2" --over 90
-
       lmsrx dose doxorubicin --bsa 1.9 --planned "75 mg/m2" --cumulative "doxorubicin=450 mg/m2"
 
     Exit codes: 0 ok or warning, 2 usage error, 3 exceeds (or a warning with --fail-on warning).
@@ -365,10 +363,9 @@ def order_cmd(
 ) -> None:
     """Verify a whole cycle's order: every line, day and cycle total, the regimen, mesna and the anthracycline total.
 
+    \b
     Examples:
-
       lmsrx order cycle.yaml
-
       lmsrx order --batch orders.ndjson --format csv > sheet.csv
 
     Exit codes: 0 ok or warnings, 2 usage error (a bad order names its line), 3 something exceeds.
@@ -455,10 +452,9 @@ def trial_cmd(
 ) -> None:
     """A trial card: design, N, arms, end points with figures and CIs, the source beside the publication, citations.
 
+    \b
     Examples:
-
       lmsrx trial trabectedin-vs-dacarbazine --plot
-
       lmsrx trial palette --format json
     """
     from lmsrx import api
@@ -470,6 +466,7 @@ def trial_cmd(
 def trials_cmd(
     drug: Optional[str] = typer.Option(None, "--drug", help="Only evidence about this drug.", autocompletion=_complete("drugs")),
     setting: Optional[SettingChoice] = typer.Option(None, "--setting", **NOCASE),
+    plot: bool = typer.Option(False, "--plot", help="Draw each listed trial's median PFS/OS by arm as bars."),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP + " Piped with no --format: one id per line."),
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
@@ -480,7 +477,7 @@ def trials_cmd(
     kb = load_kb()
     drug_id = kb.lookup("drugs", drug, "drug").id if drug else None
     items = [e for e in kb.evidence.values() if (drug_id is None or drug_id in e.drugs) and (setting is None or setting in e.settings)]
-    emit(views.trials(kb, items), fmt, color)
+    emit(views.trials(kb, items, plot, _terminal(_v(color)).width), fmt, color)
 
 
 @app.command("search")
@@ -492,7 +489,9 @@ def search_cmd(
 ) -> None:
     """Ranked full-text search over drugs, regimens and evidence.
 
-    Example: lmsrx search hepatotoxicity
+    \b
+    Example:
+      lmsrx search hepatotoxicity
     """
     from lmsrx import search, views
 
@@ -511,10 +510,9 @@ def cite_cmd(
 ) -> None:
     """A reference ready for a tumour-board document or a reference manager.
 
+    \b
     Examples:
-
       lmsrx cite demetri-2016-trabectedin --format bibtex
-
       lmsrx cite palette --format ris
     """
     from lmsrx import cite
@@ -597,6 +595,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     if sys.stdout is None:
         sys.stderr.write("lmsrx: error: standard output is closed\n")
         return int(ExitCode.OUTPUT_ERROR)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--json" in args[: args.index("--") if "--" in args else len(args)]:  # --json is --format json, everywhere
+        i = args.index("--json")
+        args[i:i + 1] = ["--format", "json"]
+    argv = args
     stdout, sys.stdout = sys.stdout, _GuardedStdout(sys.stdout)
     try:
         previous = signal.signal(signal.SIGINT, _interrupt)

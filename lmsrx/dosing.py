@@ -214,7 +214,7 @@ def family(q: Quantity) -> str:
 
 
 def needs_for(fam: str) -> str:
-    return {"per_m2": "a BSA (--bsa, or --height and --weight)", "per_kg": "a weight (--weight)"}.get(fam, "a BSA or weight")
+    return {"per_m2": "a BSA (or height and weight)", "per_kg": "a weight"}.get(fam, "a BSA or weight")
 
 
 # ------------------------------------------------------------------ doses on record
@@ -377,10 +377,10 @@ def other_scopes(drug: Any, per: str, timed: bool) -> list[Check]:
         if basis is not None and basis != per:
             out.append(Check(f"{lim.severity} limit ({basis})", lim.severity, "note", "not checked here", f"{lim.max} per {basis}",
                              f"applies to the {'total of a ' + basis if basis != 'administration' else 'single administration'}: "
-                             f"check it with --per {basis}, or the whole cycle with lmsrx order", lim.cite))
+                             f"check the {basis}'s total, or the whole cycle's order", lim.cite))
         elif lim.scope in ("rate", "duration") and not timed:
             out.append(Check(f"{lim.severity} limit ({lim.scope})", lim.severity, "note", "not checked here", str(lim.max),
-                             f"{lim.basis}; give the infusion time (--over) to check it", lim.cite))
+                             f"{lim.basis}; the infusion time is not given, so it is not checked", lim.cite))
     return out
 
 
@@ -419,7 +419,7 @@ def _nothing_on_record(drug: Any, per: str, body: Body, route: str | None) -> st
     if route is not None and records_for(drug, per, body, None) and not records_for(drug, per, body, route):
         return f"not verified: no {route.upper()} dose of {drug.name} per {per} is on record"
     others = [p for p in PER if p != per and records_for(drug, p, body, route)]
-    hint = f"; it has doses per {' and per '.join(others)} (--per)" if others else ""
+    hint = f"; it has doses per {' and per '.join(others)}" if others else ""
     return f"not verified: no dose of {drug.name} per {per} is on record{hint}"
 
 
@@ -468,7 +468,7 @@ def context_checks(drug: Any, body: Body) -> list[Check]:
         d = hepatic_doses[0]
         out.append(Check("hepatic function", "context", "note", "not given", str(d.amount or d.per_day or "-"),
                          f"hepatic function not given: {CONTEXT_TEXT['hepatic-moderate']} the dose on record is "
-                         f"{d.schedule} (--hepatic moderate)", d.cite))
+                         f"{d.schedule}", d.cite))
     elif body.hepatic == "moderate" and hepatic_doses:
         out.append(Check("hepatic function", "context", "ok", "moderate impairment", hepatic_doses[0].schedule,
                          f"compared with the dose on record {CONTEXT_TEXT['hepatic-moderate']}", hepatic_doses[0].cite))
@@ -503,7 +503,7 @@ def check(drug: Any, body: Body, planned_text: str | None, per: str = "administr
             raise UsageError("--over is the time of one administration: use it with --per administration")
     result.forms = forms(planned, body.bsa, body.weight_kg)
     if planned.per == "m2" and body.bsa is None:
-        result.notes.append("no BSA given: absolute amounts are not shown (give --bsa, or --height and --weight)")
+        result.notes.append("no BSA given: absolute amounts are not shown")
     result.checks += status_checks(drug) + route_checks + context_checks(drug, body)
     result.checks += compare(drug, result.forms, per, body, result.route)
     result.checks += other_scopes(drug, per, over_min is not None)

@@ -36,7 +36,7 @@ CLASS_RULES: dict[str, tuple[Criterion, ...]] = {
 CLASS_CAUTIONS: dict[str, tuple[Caution, ...]] = {
     "anthracycline": (
         Caution("cardiac", "an anthracycline: cardiomyopathy risk rises with the cumulative anthracycline dose; count every "
-                           "anthracycline given before (lmsrx dose --cumulative)",
+                           "anthracycline given before",
                 ("label-doxorubicin-us", "label-epirubicin-us", "label-pld-us")),
     ),
 }
@@ -141,7 +141,7 @@ def _guard_excluded(reg: Regimen, p: Patient) -> Verdict | None:
     hit = sorted(set(reg.drugs) & p.exclude)
     if not hit:
         return None
-    return Verdict("exclude", UNMET, f"excluded on request (--exclude {', '.join(hit)})")
+    return Verdict("exclude", UNMET, f"excluded on request ({', '.join(hit)})")
 
 
 def _guard_progressed(kb: Any, reg: Regimen, p: Patient) -> Verdict | None:

@@ -146,7 +146,7 @@ def _one(kb: Any, owner: Any, lim: Any, names: list[str], planned: dict[str, Qua
         above = this > (lim.max.base() if lim.max.per else lim.max.base() / bsa.value if bsa else float("inf")) * (1 + EPS)
         res = "exceeds" if above and lim.severity == "hard" and holds is True else "warning"
         return Check(rule, lim.severity, res, f"{fmt(this)} mg/m2 (this plan only; prior exposure not given)", str(lim.max),
-                     f"{basis}; not verified: give the lifetime exposure (--cumulative AGENT=QTY, or --cumulative 0 if none)",
+                     f"{basis}; not verified: the lifetime exposure to each anthracycline is not given (0 if none)",
                      lim.cite)
     before = [prior_m2.get(a) for a in names if a in prior]
     if any(q is None for q in before):

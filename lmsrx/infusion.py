@@ -22,7 +22,7 @@ def time_not_given(drug: Any, route: str | None) -> list[Check]:
         return []
     spans = sorted({f"{x.duration_low.to('min').value:g}-{x.duration}" if x.duration_low else str(x.duration) for x in timed})
     return [Check("infusion time", "rate", "note", "not given", ", ".join(spans),
-                  "infusion time not checked: give it (--over MINUTES, or over_min in an order)", timed[0].cite)]
+                  "the infusion time is not given, so it is not checked", timed[0].cite)]
 
 
 

@@ -157,14 +157,13 @@ def _tsv_safe(text: str) -> str:
 
 
 def _md(text: Any) -> str:
-    return clean(text).replace("|", "\\|").replace("\n", " ")
+    return clean(text).replace("|", "\\|").replace("\n", "<br>")
 
 
 def _markdown(view: View) -> str:
     parts = [f"## {_md(view.title)}", ""]
-    parts += [_md(line) for line in view.lines]
-    if view.lines:
-        parts.append("")
+    for line in view.lines:  # each its own paragraph: Markdown would join consecutive lines
+        parts += [_md(line), ""]
     for sec in view.sections:
         parts += [f"### {_md(sec.title)}", ""]
         if sec.note:
@@ -174,7 +173,8 @@ def _markdown(view: View) -> str:
             parts.append("|" + "---|" * len(sec.columns))
             parts += ["| " + " | ".join(_md(c) for c in row) + " |" for row in sec.rows]
             parts.append("")
-    parts += [_md(line) for line in view.footer]
+    for line in view.footer:
+        parts += [_md(line), ""]
     return "\n".join(parts).rstrip("\n") + "\n"
 
 

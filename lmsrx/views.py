@@ -398,8 +398,15 @@ def check_dicts(checks: list) -> list[dict[str, Any]]:
              "basis": c.basis, "cite": list(c.cite)} for c in checks]
 
 
+def worst_first(items: list, result: Any = lambda c: c.result) -> list:
+    """For people: the exceeding rows first, then warnings (stable otherwise); JSON keeps the order of the checks."""
+    from lmsrx.vocab import RESULTS
+
+    return sorted(items, key=lambda c: -RESULTS.index(result(c)))
+
+
 def check_rows(checks: list) -> list[list[str]]:
-    return [[c.result.upper(), c.rule, c.value, c.limit, c.basis, ", ".join(c.cite) or "-"] for c in checks]
+    return [[c.result.upper(), c.rule, c.value, c.limit, c.basis, ", ".join(c.cite) or "-"] for c in worst_first(checks)]
 
 
 CHECK_COLUMNS = ["Result", "Rule", "Ordered", "On record / limit", "Why", "Sources"]
@@ -531,12 +538,16 @@ def trial(kb: Any, ev: Any, plot: bool = False, width: int = 80) -> View:
                 lines=lines, sections=[s for s in sections if s.rows])
 
 
-def trials(kb: Any, items: list) -> View:
+def trials(kb: Any, items: list, plot: bool = False, width: int = 80) -> View:
     data = [{"id": e.id, "title": e.title, "design": design_text(e.design), "settings": list(e.settings), "drugs": list(e.drugs)}
             for e in items]
-    return View(title=f"{len(items)} evidence records", data=data, rows=data,
-                sections=[Section("Evidence", ["Id", "Title", "Design", "Drugs"],
-                                  [[e["id"], e["title"], e["design"], ", ".join(e["drugs"]) or "-"] for e in data])],
+    sections = [Section("Evidence", ["Id", "Title", "Design", "Drugs"],
+                        [[e["id"], e["title"], e["design"], ", ".join(e["drugs"]) or "-"] for e in data])]
+    if plot:
+        drawn = [[e.id, "\n".join(plot_lines(e, width - 40))] for e in items if _arm_figures(e)]
+        sections.append(Section("Median survival by arm (--plot)", ["Evidence", "Plot"], drawn,
+                                note=None if drawn else "None of these records has median survival figures per arm."))
+    return View(title=f"{len(items)} evidence records", data=data, rows=data, sections=sections,
                 plain=[e.id for e in items])
 
 
@@ -585,7 +596,8 @@ def order(kb: Any, sheet: Any) -> View:
     if sheet.cumulative and sheet.cumulative.get("equivalence"):
         lines.append(f"Note: {sheet.cumulative['equivalence']}")
     rows = [[r.check.result.upper(), r.where, kb.drugs[r.drug].name if r.drug else "-", r.check.rule, r.check.value,
-             r.check.limit, r.check.basis, ", ".join(r.check.cite) or "-"] for r in sheet.rows]
+             r.check.limit, r.check.basis, ", ".join(r.check.cite) or "-"]
+            for r in worst_first(sheet.rows, lambda r: r.check.result)]
     return View(
         title=f"Order {o.id or ''}: {VERDICT_TEXT[sheet.verdict]}".replace("Order :", "Order:"), data=data,
         rows=order_rows(data), lines=lines,

@@ -69,8 +69,8 @@ CASES = [
      "enrolled high-grade tumours only (grade low)"),
     ({"setting": "neoadjuvant"}, "neoadjuvant-histology-tailored", "excluded", "not recommended"),
     # exclusions on request
-    ({"line": 1, "exclude": ["adriamycin"]}, "doxorubicin", "excluded", "--exclude doxorubicin"),
-    ({"line": 2, "exclude": ["yondelis"], "prior": ["doxorubicin"]}, "trabectedin", "excluded", "--exclude trabectedin"),
+    ({"line": 1, "exclude": ["adriamycin"]}, "doxorubicin", "excluded", "excluded on request (doxorubicin)"),
+    ({"line": 2, "exclude": ["yondelis"], "prior": ["doxorubicin"]}, "trabectedin", "excluded", "excluded on request (trabectedin)"),
     # unknowns are conditional, never silently eligible
     ({}, "doxorubicin", "conditional", "setting"),
     ({"setting": "metastatic"}, "pazopanib", "conditional", "line of therapy"),

@@ -1,0 +1,79 @@
+"""The command line for people: values complete, --json everywhere, help keeps examples whole,
+the worst rows first, Markdown paragraphs, trials --plot."""
+import json
+
+import pytest
+import typer.main
+
+from lmsrx.cli import app
+
+COMMAND = typer.main.get_command(app)
+
+
+def _param(path, name):
+    cmd = COMMAND
+    for part in path:
+        cmd = cmd.commands[part]
+    ctx = cmd.make_context(cmd.name, [], resilient_parsing=True)
+    param = next(p for p in cmd.params if p.name == name)
+    return param, ctx
+
+
+def complete(path, name, incomplete):
+    param, ctx = _param(path, name)
+    return [item.value for item in param.shell_complete(ctx, incomplete)]
+
+
+@pytest.mark.parametrize("path, name, incomplete, want", [
+    (["options"], "histology", "ut", "uterine"), (["options"], "grade", "h", "high"), (["options"], "setting", "neo", "neoadjuvant"),
+    (["options"], "biomarker", "msi", "msi-h"), (["options"], "condition", "ca", "cardiac"), (["options"], "depth", "d", "deep"),
+    (["options"], "prior", "anthra", "anthracycline"), (["options"], "prior", "no", "none"), (["options"], "prior", "doxo", "doxorubicin"),
+    (["options"], "exclude", "yond", "yondelis"), (["options"], "progressed_on", "gem", "gemcitabine"),
+    (["options"], "fmt", "js", "json"), (["options"], "color", "ne", "never"),
+    (["dose"], "drug", "ifos", "ifosfamide"), (["dose"], "per", "cy", "cycle"), (["dose"], "hepatic", "mod", "moderate"),
+    (["dose"], "route", "or", "oral"), (["dose"], "formula", "du", "dubois"), (["dose"], "fail_on", "w", "warning"),
+    (["order"], "fail_on", "ex", "exceeds"), (["drug"], "name", "dox", "doxil"), (["drugs"], "drug_class", "anth", "anthracycline"),
+    (["drugs"], "status", "with", "withdrawn"), (["trial"], "trial_id", "pal", "palette"), (["trials"], "drug", "paz", "pazopanib"),
+    (["cite"], "ref_id", "demetri", "demetri-2016-trabectedin"), (["cite"], "fmt", "bib", "bibtex"), (["kb", "info"], "fmt", "md", None),
+])
+def test_values_complete(path, name, incomplete, want):
+    got = complete(path, name, incomplete)
+    assert (want in got) if want else got == [], got
+    assert not any(" " in g for g in got)  # nothing the shell would insert unquoted
+
+
+def test_json_is_format_json_everywhere(run):
+    for args in (["drug", "pld"], ["options", "--line", "1"], ["kb", "info"], ["trial", "palette"]):
+        assert json.loads(run(*args, "--json").stdout)
+    r = run("dose", "ifosfamide", "--bsa", "1.8", "--planned", "14 g/m2", "--json")
+    assert r.exit_code == 3 and json.loads(r.stdout)["verdict"] == "exceeds"
+
+
+def test_help_keeps_examples_whole_at_any_width(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    out = run("dose", "--help").stdout
+    assert 'lmsrx dose doxorubicin --bsa 1.9 --planned "75 mg/m2" --cumulative "doxorubicin=450 mg/m2"' in out
+    assert run("-h").exit_code == 0 and "lmsrx options --line 2 --histology uterine --prior doxorubicin" in run("-h").stdout
+
+
+def test_the_worst_rows_come_first_for_people_json_keeps_order(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    args = ("dose", "gemcitabine", "--bsa", "1.8", "--planned", "900 mg/m2", "--over", "10")
+    table = run(*args, "--format", "table").stdout
+    body = table[table.index("Checks"):]
+    assert body.index("EXCEEDS") < body.index("OK")
+    checks = json.loads(run(*args, "--json").stdout)["checks"]
+    assert checks[0]["result"] == "ok" and checks[-1]["result"] == "exceeds"
+
+
+def test_markdown_lines_are_paragraphs_and_cells_keep_breaks(run):
+    md = run("dose", "ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2", "--per", "cycle", "--format", "markdown").stdout
+    assert "BSA: 1.8 m2 (given)\n\nStandard dose" in md
+    md = run("options", "--line", "1", "--format", "markdown").stdout
+    assert "<br>" in md
+
+
+def test_trials_plot(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    out = run("trials", "--drug", "trabectedin", "--plot", "--format", "table").stdout
+    assert "Median survival by arm" in out and "trabectedin" in out and "#" in out
