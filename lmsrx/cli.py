@@ -515,10 +515,8 @@ def cite_cmd(
       lmsrx cite demetri-2016-trabectedin --format bibtex
       lmsrx cite palette --format ris
     """
-    from lmsrx import cite
-    from lmsrx.render import dumps
+    from lmsrx import views
 
-    fmt = _v(fmt)
     kb = load_kb()
     key = ref_id.strip().lower()
     if key in kb.references:
@@ -528,14 +526,7 @@ def cite_cmd(
         if record is None:
             kb.lookup("references", key, "reference")
         refs = list(record.cite)
-    chosen = [kb.references[r] for r in refs]
-    if fmt == "csl-json":
-        sys.stdout.write(dumps([cite.csl(r) for r in chosen], indent=2) + "\n")
-    else:
-        from lmsrx.render import clean
-
-        render_one = {"text": cite.full_text, "bibtex": cite.bibtex, "ris": cite.ris}[fmt]
-        sys.stdout.write(clean("\n\n".join(render_one(r) for r in chosen)) + "\n")  # never a raw escape
+    emit(views.citations(kb, refs), _v(fmt), "never")
 
 
 # ------------------------------------------------------------------ entry point and exit codes

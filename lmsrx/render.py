@@ -58,6 +58,7 @@ class View:
     items: list[Any] | None = None
     footer: list[str] = field(default_factory=list)
     plain: list[str] | None = None  # one line each when piped with no --format (e.g. ids)
+    documents: dict[str, str] = field(default_factory=dict)  # preformatted outputs by format (citations)
 
 
 def default_format(terminal: Terminal, view: View | None = None) -> str:
@@ -77,7 +78,9 @@ def color_wanted(choice: str, is_tty: bool) -> bool:
 
 
 def render(view: View, fmt: str, terminal: Terminal, out: TextIO) -> None:
-    if fmt == "json":
+    if fmt in view.documents:
+        out.write(clean(view.documents[fmt]) + "\n")  # never a raw escape
+    elif fmt in ("json", "csl-json"):
         out.write(dumps(view.data, indent=2) + "\n")
     elif fmt == "ndjson":
         for item in view.items if view.items is not None else [view.data]:

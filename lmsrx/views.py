@@ -538,6 +538,16 @@ def trial(kb: Any, ev: Any, plot: bool = False, width: int = 80) -> View:
                 lines=lines, sections=[s for s in sections if s.rows])
 
 
+def citations(kb: Any, ids: list[str]) -> View:
+    """References ready for a document or a reference manager: text, BibTeX, RIS or CSL-JSON."""
+    from lmsrx import cite
+
+    chosen = [kb.references[r] for r in ids]
+    documents = {fmt: "\n\n".join(make(r) for r in chosen)
+                 for fmt, make in (("text", cite.full_text), ("bibtex", cite.bibtex), ("ris", cite.ris))}
+    return View(title=f"{len(chosen)} references", data=[cite.csl(r) for r in chosen], documents=documents)
+
+
 def trials(kb: Any, items: list, plot: bool = False, width: int = 80) -> View:
     data = [{"id": e.id, "title": e.title, "design": design_text(e.design), "settings": list(e.settings), "drugs": list(e.drugs)}
             for e in items]
