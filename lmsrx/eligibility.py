@@ -169,28 +169,26 @@ def _never(c: Criterion, p: Patient, say: _Say) -> Verdict:
     return say(UNMET)
 
 
-def _setting(c: Criterion, p: Patient, say: _Say) -> Verdict:
-    if p.setting is None:
-        return say(UNKNOWN, needs="setting (adjuvant, neoadjuvant or metastatic)")
-    return say(MET if p.setting in c.values else UNMET, f"the setting is {p.setting}")
+def _one_of(attr: str, needs: str, detail: str) -> Any:
+    """A handler for 'the patient's <attr> is one of the criterion's values'."""
+    def handler(c: Criterion, p: Patient, say: _Say) -> Verdict:
+        value = getattr(p, attr)
+        if value is None:
+            return say(UNKNOWN, needs=needs)
+        return say(MET if value in c.values else UNMET, detail.format(value))
+
+    return handler
 
 
-def _line(c: Criterion, p: Patient, say: _Say) -> Verdict:
-    if p.line is None:
-        return say(UNKNOWN, needs="line of therapy")
-    return say(MET if _within(p.line, c) else UNMET, f"line {p.line}")
+def _in_range(attr: str, needs: str, detail: str) -> Any:
+    """A handler for 'the patient's <attr> lies within the criterion's min and max'."""
+    def handler(c: Criterion, p: Patient, say: _Say) -> Verdict:
+        value = getattr(p, attr)
+        if value is None:
+            return say(UNKNOWN, needs=needs)
+        return say(MET if _within(value, c) else UNMET, detail.format(value))
 
-
-def _site(c: Criterion, p: Patient, say: _Say) -> Verdict:
-    if p.histology is None:
-        return say(UNKNOWN, needs="site of the primary tumour")
-    return say(MET if p.histology in c.values else UNMET, f"the primary is {p.histology}")
-
-
-def _grade(c: Criterion, p: Patient, say: _Say) -> Verdict:
-    if p.grade is None:
-        return say(UNKNOWN, needs="tumour grade")
-    return say(MET if p.grade in c.values else UNMET, f"grade {p.grade}")
+    return handler
 
 
 def _size(c: Criterion, p: Patient, say: _Say) -> Verdict:
@@ -200,18 +198,6 @@ def _size(c: Criterion, p: Patient, say: _Say) -> Verdict:
 
     big = c.over is not None and (p.size_cm > c.over if c.test == "size-over" else p.size_cm >= c.over)
     return say(MET if big else UNMET, f"{fmt(p.size_cm)} cm")
-
-
-def _depth(c: Criterion, p: Patient, say: _Say) -> Verdict:
-    if p.depth is None:
-        return say(UNKNOWN, needs="tumour depth (deep or superficial)")
-    return say(MET if p.depth in c.values else UNMET, f"the tumour is {p.depth}")
-
-
-def _age(c: Criterion, p: Patient, say: _Say) -> Verdict:
-    if p.age is None:
-        return say(UNKNOWN, needs="age")
-    return say(MET if _within(p.age, c) else UNMET, f"aged {p.age}")
 
 
 def _biomarker(c: Criterion, p: Patient, say: _Say) -> Verdict:
@@ -264,8 +250,15 @@ def _progressed_or_no_alternative(c: Criterion, p: Patient, say: _Say) -> Verdic
 
 # Every criterion kind of the model has its handler here (tests/test_eligibility.py checks it).
 HANDLERS = {
-    "never": _never, "setting": _setting, "line": _line, "site": _site, "grade": _grade,
-    "size-over": _size, "size-at-least": _size, "depth": _depth, "age": _age, "biomarker": _biomarker,
+    "never": _never,
+    "setting": _one_of("setting", "setting (adjuvant, neoadjuvant or metastatic)", "the setting is {}"),
+    "line": _in_range("line", "line of therapy", "line {}"),
+    "site": _one_of("histology", "site of the primary tumour", "the primary is {}"),
+    "grade": _one_of("grade", "tumour grade", "grade {}"),
+    "size-over": _size, "size-at-least": _size,
+    "depth": _one_of("depth", "tumour depth (deep or superficial)", "the tumour is {}"),
+    "age": _in_range("age", "age", "aged {}"),
+    "biomarker": _biomarker,
     "anthracycline-eligible": _anthracycline_eligible, "prior-none": _prior_none,
     "after-anthracycline": _after_anthracycline, "progressed-or-no-alternative": _progressed_or_no_alternative,
 }

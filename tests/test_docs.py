@@ -30,3 +30,29 @@ def test_histology_help_matches_the_patient_vocabulary():
     from lmsrx.patient import SITE_HELP
 
     assert HISTOLOGY_HELP == "Site of the primary: " + "; ".join(f"{k} = {v}" for k, v in SITE_HELP.items()) + "."
+
+
+def test_readme_python_examples_run():
+    import doctest
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert blocks
+    for block in blocks:
+        test = doctest.DocTestParser().get_doctest(block, {}, "README", "README.md", 0)
+        runner = doctest.DocTestRunner()
+        runner.run(test)
+        assert runner.failures == 0
+
+
+def test_the_core_imports_neither_typer_nor_rich():
+    import subprocess
+    import sys
+
+    code = ("import sys, lmsrx, lmsrx.api, lmsrx.dosing, lmsrx.orders, lmsrx.eligibility, lmsrx.kb, lmsrx.figures, "
+            "lmsrx.exposure, lmsrx.infusion, lmsrx.views, lmsrx.batch; lmsrx.options({'line': 2}).to_dict(); "
+            "lmsrx.dose('ifosfamide', '9 g/m2', bsa=1.8, per='cycle').to_dict(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "[]", out.stderr
