@@ -13,7 +13,8 @@ from typing import Any, List, Optional
 import typer
 
 from lmsrx import __version__, vocab
-from lmsrx.errors import (ExitCode, Interrupted, KnowledgeError, LmsrxError, OutputClosed, UsageError, dose_status)
+from lmsrx.errors import (ExitCode, Interrupted, KnowledgeError, LmsrxError, OutputClosed, UsageError, dose_status,
+                          options_status)
 
 HELP = """Treatment options and dosing rules for leiomyosarcoma (LMS), with their evidence.
 
@@ -177,23 +178,45 @@ HISTOLOGY_HELP = ("Site of the primary: uterine = primary in the uterus (uterine
                   "retroperitoneum; other = any other site (e.g. vascular, gastrointestinal, skin).")
 
 
+# The patient, described the same way by options and report (one definition of each flag).
+P_SETTING = typer.Option(None, "--setting", **NOCASE, help="Covers unresectable; implied by --line.")
+P_LINE = typer.Option(None, "--line", min=1, max=10, help="Systemic line for advanced disease: 1 = first, 2 = after one line, ... (1-10).")
+P_HISTOLOGY = typer.Option(None, "--histology", **NOCASE, help=HISTOLOGY_HELP)
+P_GRADE = typer.Option(None, "--grade", **NOCASE, help="Tumour grade.")
+P_SIZE = typer.Option(None, "--size", metavar="CM", help="Tumour size in cm (above 0, at most 100).")
+P_DEPTH = typer.Option(None, "--depth", **NOCASE, help="Tumour depth (the neoadjuvant trial enrolled deep tumours).")
+P_AGE = typer.Option(None, "--age", min=0, max=120, help="Age in years (0-120).")
+P_MARGIN = typer.Option(None, "--margin", **NOCASE, help="Surgical margin.")
+P_BIOMARKER = typer.Option(None, "--biomarker", **NOCASE, help="Repeatable.")
+P_PRIOR = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatable: a prior drug (id, brand or alias), a class (anthracycline), or none: all prior systemic therapy, perioperative included. Once given, the list is taken as complete.", autocompletion=_complete("drugs", (*vocab.DRUG_CLASSES, "none")))
+P_PROGRESSED = typer.Option(None, "--progressed-on", metavar="DRUG_OR_CLASS", help="Repeatable: a drug or class the disease progressed on; regimens holding it are excluded (a drug merely received stays a caution).", autocompletion=_complete("drugs", vocab.DRUG_CLASSES))
+P_INELIGIBLE = typer.Option(False, "--anthracycline-ineligible", help="The patient cannot have an anthracycline.")
+P_CONDITION = typer.Option(None, "--condition", **NOCASE, help="Repeatable (adds cautions).")
+P_EXCLUDE = typer.Option(None, "--exclude", metavar="DRUG", help="Repeatable: leave out regimens containing this drug.", autocompletion=_complete("drugs"))
+P_FILE = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values.")
+
+
+def _patient(patient: Optional[str], **flags: Any) -> dict:
+    """The patient mapping from a file (if any) and the flags given (which win)."""
+    from lmsrx import patient as patient_mod
+
+    given = {k: _v(v) for k, v in flags.items() if v not in (None, [], False)}
+    raw: dict = {}
+    if patient is not None:
+        raw = patient_mod.read_document(_read_input(patient), patient if patient != "-" else "<stdin>")
+        if not isinstance(raw, dict):
+            raise UsageError(f"{patient}: a patient file holds one mapping of keys to values")
+    return {**raw, **given}
+
+
 @app.command("options")
 def options(
-    setting: Optional[SettingChoice] = typer.Option(None, "--setting", **NOCASE, help="Covers unresectable; implied by --line."),
-    line: Optional[int] = typer.Option(None, "--line", min=1, max=10, help="Systemic line for advanced disease: 1 = first, 2 = after one line, ... (1-10)."),
-    histology: Optional[SiteChoice] = typer.Option(None, "--histology", **NOCASE, help=HISTOLOGY_HELP),
-    grade: Optional[GradeChoice] = typer.Option(None, "--grade", **NOCASE, help="Tumour grade."),
-    size: Optional[float] = typer.Option(None, "--size", metavar="CM", help="Tumour size in cm (above 0, at most 100)."),
-    depth: Optional[DepthChoice] = typer.Option(None, "--depth", **NOCASE, help="Tumour depth (the neoadjuvant trial enrolled deep tumours)."),
-    age: Optional[int] = typer.Option(None, "--age", min=0, max=120, help="Age in years (0-120)."),
-    margin: Optional[MarginChoice] = typer.Option(None, "--margin", **NOCASE, help="Surgical margin."),
-    biomarker: Optional[List[BiomarkerChoice]] = typer.Option(None, "--biomarker", **NOCASE, help="Repeatable."),
-    prior: Optional[List[str]] = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatable: a prior drug (id, brand or alias), a class (anthracycline), or none: all prior systemic therapy, perioperative included. Once given, the list is taken as complete.", autocompletion=_complete("drugs", (*vocab.DRUG_CLASSES, "none"))),
-    progressed_on: Optional[List[str]] = typer.Option(None, "--progressed-on", metavar="DRUG_OR_CLASS", help="Repeatable: a drug or class the disease progressed on; regimens holding it are excluded (a drug merely received stays a caution).", autocompletion=_complete("drugs", vocab.DRUG_CLASSES)),
-    anthracycline_ineligible: bool = typer.Option(False, "--anthracycline-ineligible", help="The patient cannot have an anthracycline."),
-    condition: Optional[List[ConditionChoice]] = typer.Option(None, "--condition", **NOCASE, help="Repeatable (adds cautions)."),
-    exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="DRUG", help="Repeatable: leave out regimens containing this drug.", autocompletion=_complete("drugs")),
-    patient: Optional[str] = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values."),
+    setting: Optional[SettingChoice] = P_SETTING, line: Optional[int] = P_LINE, histology: Optional[SiteChoice] = P_HISTOLOGY,
+    grade: Optional[GradeChoice] = P_GRADE, size: Optional[float] = P_SIZE, depth: Optional[DepthChoice] = P_DEPTH,
+    age: Optional[int] = P_AGE, margin: Optional[MarginChoice] = P_MARGIN, biomarker: Optional[List[BiomarkerChoice]] = P_BIOMARKER,
+    prior: Optional[List[str]] = P_PRIOR, progressed_on: Optional[List[str]] = P_PROGRESSED,
+    anthracycline_ineligible: bool = P_INELIGIBLE, condition: Optional[List[ConditionChoice]] = P_CONDITION,
+    exclude: Optional[List[str]] = P_EXCLUDE, patient: Optional[str] = P_FILE,
     batch: Optional[str] = typer.Option(None, "--batch", metavar="FILE", help="NDJSON, one patient per line ('-' = stdin): one result per line, in order."),
     explain: bool = typer.Option(False, "--explain", help="Show every criterion of every regimen with its verdict."),
     long: bool = typer.Option(False, "--long", help="The full evidence cards (every figure of the key trials, approvals, cautions) instead of one row per regimen."),
@@ -210,29 +233,113 @@ def options(
 
     Exit codes: 0 at least one candidate, 1 none, 2 usage error.
     """
-    from lmsrx import patient as patient_mod
-
-    flags = {
-        "setting": _v(setting), "line": line, "histology": _v(histology), "grade": _v(grade), "size_cm": size,
-        "depth": _v(depth), "age": age, "margin": _v(margin), "biomarkers": _v(biomarker) or None, "prior": prior or None,
-        "progressed_on": progressed_on or None, "conditions": _v(condition) or None,
-        "anthracycline_ineligible": anthracycline_ineligible or None, "exclude": exclude or None,
-    }
-    given = {k: v for k, v in flags.items() if v is not None}
+    flags = dict(setting=setting, line=line, histology=histology, grade=grade, size_cm=size, depth=depth, age=age,
+                 margin=margin, biomarkers=biomarker, prior=prior, progressed_on=progressed_on, conditions=condition,
+                 anthracycline_ineligible=anthracycline_ineligible, exclude=exclude)
     if batch is not None:
-        if patient is not None or given:
+        if patient is not None or any(v not in (None, [], False) for v in flags.values()):
             raise UsageError("--batch takes every patient from the file; do not combine it with --patient or patient flags")
         raise typer.Exit(_batch(batch, _v(fmt), explain))
-    raw: dict = {}
-    if patient is not None:
-        raw = patient_mod.read_document(_read_input(patient), patient if patient != "-" else "<stdin>")
-        if not isinstance(raw, dict):
-            raise UsageError(f"{patient}: a patient file holds one mapping of keys to values")
     from lmsrx import api
 
-    result = api.options({**raw, **given}, load_kb(), explain, long)
+    result = api.options(_patient(patient, **flags), load_kb(), explain, long)
     emit(result.view(), fmt, color)
     raise typer.Exit(result.exit_status)
+
+
+ReportFormat = vocab.choices("ReportFormat", ("html", "markdown"))
+
+
+@app.command("report")
+def report_cmd(
+    setting: Optional[SettingChoice] = P_SETTING, line: Optional[int] = P_LINE, histology: Optional[SiteChoice] = P_HISTOLOGY,
+    grade: Optional[GradeChoice] = P_GRADE, size: Optional[float] = P_SIZE, depth: Optional[DepthChoice] = P_DEPTH,
+    age: Optional[int] = P_AGE, margin: Optional[MarginChoice] = P_MARGIN, biomarker: Optional[List[BiomarkerChoice]] = P_BIOMARKER,
+    prior: Optional[List[str]] = P_PRIOR, progressed_on: Optional[List[str]] = P_PROGRESSED,
+    anthracycline_ineligible: bool = P_INELIGIBLE, condition: Optional[List[ConditionChoice]] = P_CONDITION,
+    exclude: Optional[List[str]] = P_EXCLUDE, patient: Optional[str] = P_FILE,
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the page to FILE (html when it ends in .html)."),
+    fmt: Optional[ReportFormat] = typer.Option(None, "--format", "-f", **NOCASE, help="html or markdown (default: html for an .html file, else markdown)."),
+) -> None:
+    """The tumour-board page for one patient: options ranked, key figures drawn, what is still needed, references numbered.
+
+    \b
+    Examples:
+      lmsrx report --line 2 --histology uterine --prior doxorubicin -o board.html
+      lmsrx report --patient patient.yaml --format markdown > board.md
+
+    Exit codes: 0 at least one candidate, 1 none, 2 usage error.
+    """
+    import datetime
+
+    from lmsrx import __version__ as version
+    from lmsrx import api, views
+    from lmsrx import report as report_mod
+
+    flags = dict(setting=setting, line=line, histology=histology, grade=grade, size_cm=size, depth=depth, age=age,
+                 margin=margin, biomarkers=biomarker, prior=prior, progressed_on=progressed_on, conditions=condition,
+                 anthracycline_ineligible=anthracycline_ineligible, exclude=exclude)
+    kb = load_kb()
+    answer = api.options(_patient(patient, **flags), kb).value
+    generated = os.environ.get("LMSRX_REPORT_DATE") or datetime.date.today().isoformat()
+    view = views.report(report_mod.board(kb, answer, generated, version))
+    chosen = _v(fmt) or ("html" if output and output.lower().endswith((".html", ".htm")) else "markdown")
+    _write_document(view, chosen, output)
+    raise typer.Exit(int(options_status(len(answer.candidates))))
+
+
+def _write_document(view: Any, fmt: str, output: Optional[str]) -> None:
+    """A page to a file (``-o``) or stdout, through the one render layer."""
+    from lmsrx.render import Terminal, render
+
+    if output is None:
+        render(view, fmt, Terminal(), sys.stdout)
+        return
+    import io
+
+    buf = io.StringIO()
+    render(view, fmt, Terminal(), buf)
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(buf.getvalue())
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    sys.stderr.write(f"lmsrx: wrote {output}\n")
+
+
+CompareFormat = vocab.choices("CompareFormat", (*vocab.FORMATS, "html"))
+
+
+@app.command("compare")
+def compare_cmd(
+    names: List[str] = typer.Argument(..., metavar="A B [C]...", help="Regimens, drugs or trials (ids, names or aliases), all of one kind.",
+                                      autocompletion=_complete("drugs")),
+    fmt: Optional[CompareFormat] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP + " html gives the report's page style."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+    color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
+) -> None:
+    """Regimens, drugs or trials side by side: setting and line, evidence for LMS, key end points aligned, dosing, toxicities.
+
+    \b
+    Examples:
+      lmsrx compare trabectedin pazopanib eribulin
+      lmsrx compare gemcitabine-docetaxel doxorubicin --format html -o compare.html
+      lmsrx compare palette trabectedin-vs-dacarbazine
+    """
+    from lmsrx import views
+    from lmsrx import report as report_mod
+
+    if len(names) < 2:
+        raise UsageError("compare needs at least two regimens, drugs or trials")
+    if len(names) > 6:
+        raise UsageError("compare at most six at a time")
+    kb = load_kb()
+    view = views.compare(kb, report_mod.compare(kb, names))
+    chosen = _v(fmt)
+    if chosen == "html" or output is not None:
+        _write_document(view, chosen or ("html" if output and output.lower().endswith((".html", ".htm")) else "markdown"), output)
+        return
+    emit(view, chosen, color)
 
 
 MAX_INPUT = 64 * 1024 * 1024

@@ -615,3 +615,53 @@ def order(kb: Any, sheet: Any) -> View:
         footer=["Dose rule: within 10% of a dose on record is routine rounding (HOPA 2018); a written limit wins. "
                 "Decision support only: the prescriber and pharmacist check every order."],
     )
+
+
+# ------------------------------------------------------------------ report and compare
+def report(data: dict[str, Any]) -> View:
+    """The tumour-board page: HTML through :mod:`lmsrx.page`, every other format from the same data."""
+    from lmsrx import page
+
+    p, g, f = data["patient"], data["glance"], data["footer"]
+    sections = [
+        Section("The patient as understood", ["Given", "Value"], [[k, v] for k, v in p["given"].items()],
+                note="Not given (options that depend on it are conditional): " + (", ".join(p["not_given"]) or "none")),
+        Section("At a glance", ["Eligible", "Conditional", "Excluded"],
+                [[str(g["eligible"]), str(g["conditional"]), str(g["excluded"])]]),
+    ]
+    for c in data["candidates"]:
+        rows = [["status", c["status"].upper() + (" (newer than the source)" if c["newer_than_source"] else "")],
+                ["drugs", ", ".join(c["drugs"])], ["evidence for LMS", c["strength"]]]
+        rows += [["preferred by the source", c["preferred"]]] if c["preferred"] else []
+        rows += [["why", "\n".join(c["why"]) or "-"]] + ([["still needed", "\n".join(c["needs"])]] if c["needs"] else [])
+        for ev in c["evidence"]:
+            refs = " [" + ", ".join(map(str, ev["refs"])) + "]"
+            text = "\n".join(fig["text"] for fig in ev["figures"]) if ev["tested_this_regimen"] else \
+                "(did not test this regimen: its figures are not shown)"
+            rows.append([ev["head"] + (f" [{ev['label']}]" if ev["label"] else "") + refs, text or ev["summary"]])
+        rows += [["approval / guideline", "\n".join(c["approval"])], ["cautions", "\n".join(c["cautions"]) or "-"]]
+        sections.append(Section(f"{c['name']} [{c['id']}]", ["", ""], rows))
+    if data["discrepancies"]:
+        sections.append(Section("Where the source and the checked records differ", ["About", "Topic", "The source says",
+                                                                                     "The checked record says"],
+                                [[d["about"], d["topic"], d["source_says"], d["record_says"]] for d in data["discrepancies"]]))
+    sections.append(Section("Excluded", ["Option", "Why not"], [[x["name"], "; ".join(x["reasons"])] for x in data["excluded"]]))
+    sections.append(Section("References", ["#", "Reference"],
+                            [[str(r["n"]), r["text"] + "".join(f" {link['url']}" for link in r["links"])] for r in data["references"]]))
+    footer = [f["notice"], f"Knowledge base {f['knowledge_version']} (reviewed {f['review_date']}; sha256 {f['sha256']}); "
+              f"lmsrx {f['lmsrx_version']}; generated {f['generated']}"]
+    rows = [{"status": c["status"], "id": c["id"], "name": c["name"], "strength": c["strength"], "needs": c["needs"]}
+            for c in data["candidates"]]
+    return View(title=data["title"], data=data, rows=rows, lines=[p["summary"]], sections=sections, footer=footer,
+                documents={"html": page.board(data)})
+
+
+def compare(kb: Any, data: dict[str, Any]) -> View:
+    from lmsrx import __version__, page
+
+    ids = data["ids"]
+    footer = {"notice": "Decision support only.", "knowledge_version": kb.meta.version, "review_date": kb.meta.review_date,
+              "sha256": kb.sha256, "lmsrx_version": __version__, "generated": "-"}
+    return View(title=f"Compare {data['kind']}: {', '.join(ids)}", data=data, rows=data["rows"],
+                sections=[Section("Side by side", ["", *ids], [[r["field"], *(r[i] for i in ids)] for r in data["rows"]])],
+                documents={"html": page.compare(data, footer)})
