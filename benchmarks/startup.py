@@ -15,6 +15,8 @@ CALLS = [
     ["--version"],
     ["kb", "info", "--format", "json"],
     ["options", "--line", "2", "--histology", "uterine", "--format", "json"],
+    ["options", "--line", "2", "--histology", "uterine", "--format", "table", "--color", "never"],
+    ["drug", "ifosfamide", "--format", "json"],
     ["dose", "ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2", "--per", "cycle", "--format", "json"],
 ]
 
@@ -24,9 +26,10 @@ def main() -> None:
     exe = shutil.which("lmsrx")
     base = [exe] if exe else [sys.executable, "-m", "lmsrx"]
     bare = _time([sys.executable, "-c", "pass"], n)
-    print(f"{'python -c pass':55} {bare:7.1f} ms")
+    print(f"{'python -c pass':62} {bare:7.1f} ms")
     for args in CALLS:
-        print(f"{'lmsrx ' + ' '.join(args):55} {_time(base + args, n):7.1f} ms")
+        ms = _time(base + args, n)
+        print(f"{'lmsrx ' + ' '.join(args):62} {ms:7.1f} ms  {ms / bare:5.1f}x")
 
 
 def _time(cmd: list, n: int) -> float:

@@ -21,14 +21,23 @@ TOO_LONG = b"\x00too long"  # stands for a line over MAX_LINE_BYTES (skipped unr
 @dataclass
 class LineResult:
     number: int
-    data: dict[str, Any]
-    rows: list[dict[str, Any]]
+    data: dict[str, Any] | None  # None when ``text`` was made directly (the fast NDJSON path)
+    rows: Any  # a list of rows, or a callable that makes them (rows are built only for csv/tsv)
     exit_code: int
+    text: str | None = None
+
+    def line(self) -> str:
+        from lmsrx.render import dumps
+
+        return self.text if self.text is not None else dumps(self.data)
+
+    def table_rows(self) -> list[dict[str, Any]]:
+        return self.rows() if callable(self.rows) else self.rows
 
 
 def _run(lines: Iterable[bytes | str], one: Callable[[dict[str, Any], int], LineResult],
-         row: Callable[[int, str | None, str, str], dict[str, Any]]) -> Iterator[LineResult]:
-    for number, raw in enumerate(lines, start=1):
+         row: Callable[[int, str | None, str, str], dict[str, Any]], start: int = 1) -> Iterator[LineResult]:
+    for number, raw in enumerate(lines, start=start):
         if isinstance(raw, bytes) and raw is not TOO_LONG and not raw.strip() or isinstance(raw, str) and not raw.strip():
             yield LineResult(number, {"line": number, "skipped": "blank line"}, [row(number, None, "skipped", "blank line")], 0)
             continue
@@ -64,15 +73,27 @@ def _options_row(number: int, pid: str | None, status: str, message: str) -> dic
             "reasons": [f"line {number}: {message}"], "why": [], "cautions": [], "evidence": [], "newer_than_source": False}
 
 
-def evaluate(kb: Any, lines: Iterable[bytes | str], explain: bool = False) -> Iterator[LineResult]:
-    """``lmsrx options --batch``: one patient a line."""
+def evaluate(kb: Any, lines: Iterable[bytes | str], explain: bool = False, compact: bool = False,
+             start: int = 1) -> Iterator[LineResult]:
+    """``lmsrx options --batch``: one patient a line (``compact``: ids, statuses, needs and reasons only)."""
     def one(doc: dict[str, Any], number: int) -> LineResult:
-        person = patient.from_mapping(doc, kb)
-        data = {"line": number, **views.options_data(kb, eligibility.assess(kb, person), explain)}
-        code = int(ExitCode.OK if data["candidates"] else ExitCode.NOTHING_ELIGIBLE)
-        return LineResult(number, data, views.options_rows(data, patient_column=True), code)
+        answer = eligibility.assess(kb, patient.from_mapping(doc, kb))
+        code = int(ExitCode.OK if answer.candidates else ExitCode.NOTHING_ELIGIBLE)
+        if compact:
+            data = views.options_compact(answer, number)
+            return LineResult(number, data, lambda: views.compact_rows(data), code)
 
-    return _run(lines, one, _options_row)
+        def rows() -> list[dict[str, Any]]:
+            return views.options_rows({"line": number, **views.options_data(kb, answer, explain)}, patient_column=True)
+
+        return LineResult(number, None, rows, code, text=views.options_line(kb, answer, explain, number))
+
+    return _run(lines, one, _compact_error_row if compact else _options_row, start)
+
+
+def _compact_error_row(number: int, pid: str | None, status: str, message: str) -> dict[str, Any]:
+    return {"patient": pid, "status": status, "id": None, "strength": None, "needs": [], "reasons": [f"line {number}: {message}"],
+            "evidence": []}
 
 
 def _order_row(number: int, oid: str | None, status: str, message: str) -> dict[str, Any]:
@@ -91,3 +112,30 @@ def orders(kb: Any, lines: Iterable[bytes | str], fail_on: str = "exceeds") -> I
         return LineResult(number, data, views.order_rows(data), int(ExitCode.DOSE_LIMIT_EXCEEDED if bad else ExitCode.OK))
 
     return _run(lines, one, _order_row)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(kb: Any, explain: bool, compact: bool, fmt: str) -> None:
+    _WORKER.update(kb=kb, explain=explain, compact=compact, fmt=fmt)
+
+
+def _work(item: tuple[int, bytes]) -> tuple[str | None, list[dict[str, Any]] | None, int, int]:
+    """One line in a worker process: the NDJSON text (or the csv/tsv rows), and its exit code."""
+    number, raw = item
+    result = next(evaluate(_WORKER["kb"], [raw], _WORKER["explain"], _WORKER["compact"], start=number))
+    if _WORKER["fmt"] == "ndjson":
+        return result.line(), None, result.exit_code, number
+    return None, result.table_rows(), result.exit_code, number
+
+
+def parallel(kb: Any, lines: Iterable[bytes], explain: bool, compact: bool, jobs: int, fmt: str) -> Iterator[LineResult]:
+    """``--jobs N``: the same answers as :func:`evaluate`, in input order, from N processes (forked, so
+    the knowledge base is shared, not reloaded). Memory stays flat: lines stream through in chunks."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(kb, explain, compact, fmt)) as pool:
+        for text, rows, code, number in pool.imap(_work, enumerate(lines, start=1), chunksize=64):
+            yield LineResult(number, None, rows if rows is not None else [], code, text=text)

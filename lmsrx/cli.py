@@ -156,7 +156,9 @@ def kb_check(
     """Validate the built-in knowledge base plus extra files; exit 4 listing every problem as file:line."""
     from lmsrx import views
 
-    emit(views.kb_check(load_kb(paths)), fmt, color)
+    from lmsrx import kb as kb_mod
+
+    emit(views.kb_check(kb_mod.load([*State.extra_kb, *(paths or [])], compiled=False)), fmt, color)
 
 
 @kb_app.command("info")
@@ -220,6 +222,8 @@ def options(
     batch: Optional[str] = typer.Option(None, "--batch", metavar="FILE", help="NDJSON, one patient per line ('-' = stdin): one result per line, in order."),
     explain: bool = typer.Option(False, "--explain", help="Show every criterion of every regimen with its verdict."),
     long: bool = typer.Option(False, "--long", help="The full evidence cards (every figure of the key trials, approvals, cautions) instead of one row per regimen."),
+    compact: bool = typer.Option(False, "--compact", help="With --batch: per patient only each regimen's id, status, strength, needs or reasons, evidence by id."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=64, help="With --batch: use N processes (order kept)."),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP),
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
@@ -239,7 +243,9 @@ def options(
     if batch is not None:
         if patient is not None or any(v not in (None, [], False) for v in flags.values()):
             raise UsageError("--batch takes every patient from the file; do not combine it with --patient or patient flags")
-        raise typer.Exit(_batch(batch, _v(fmt), explain))
+        raise typer.Exit(_batch(batch, _v(fmt), explain, compact, jobs))
+    if compact or jobs != 1:
+        raise UsageError("--compact and --jobs go with --batch")
     from lmsrx import api
 
     result = api.options(_patient(patient, **flags), load_kb(), explain, long)
@@ -361,23 +367,31 @@ def _read_input(name: str) -> str:
         raise UsageError(f"{name}: not UTF-8 text") from None
 
 
-def _batch(name: str, fmt: Optional[str], explain: bool) -> int:
+def _batch(name: str, fmt: Optional[str], explain: bool, compact: bool = False, jobs: int = 1) -> int:
     from lmsrx import batch
-    from lmsrx.render import dumps, write_rows
 
     fmt = fmt or "ndjson"
-    if fmt not in ("ndjson", "json", "csv", "tsv"):
+    if fmt not in ("ndjson", "csv", "tsv"):
         raise UsageError("--batch writes ndjson (default), csv or tsv")
     kb = load_kb()
+    results = batch.evaluate(kb, _byte_lines(name), explain, compact) if jobs == 1 else \
+        batch.parallel(kb, _byte_lines(name), explain, compact, jobs, fmt)
+    return _write_batch(results, fmt)
+
+
+def _write_batch(results: Any, fmt: str) -> int:
+    """Stream batch answers as they come: one NDJSON line each, or csv/tsv rows with one header."""
+    from lmsrx.render import write_rows
+
     worst, header = 0, True
-    for result in batch.evaluate(kb, _byte_lines(name), explain):
+    for result in results:
         worst = max(worst, result.exit_code)
-        if fmt in ("csv", "tsv"):
-            write_rows(result.rows, fmt, sys.stdout, header)
-            header = False
+        if fmt == "ndjson":
+            sys.stdout.write(result.line() + "\n")
         else:
-            sys.stdout.write(dumps(result.data) + "\n")
-        sys.stdout.flush()
+            write_rows(result.table_rows(), fmt, sys.stdout, header)
+            header = False
+    sys.stdout.flush()
     return worst
 
 
@@ -506,22 +520,11 @@ def _read_document(text: str, name: str) -> Any:
 
 def _order_batch(name: str, fmt: Optional[str], fail_on: str) -> int:
     from lmsrx import batch
-    from lmsrx.render import dumps, write_rows
 
     fmt = fmt or "ndjson"
     if fmt not in ("ndjson", "csv", "tsv"):
         raise UsageError("--batch writes ndjson (default), csv or tsv")
-    kb = load_kb()
-    worst, header = 0, True
-    for result in batch.orders(kb, _byte_lines(name), fail_on):
-        worst = max(worst, result.exit_code)
-        if fmt == "ndjson":
-            sys.stdout.write(dumps(result.data) + "\n")
-        else:
-            write_rows(result.rows, fmt, sys.stdout, header)
-            header = False
-        sys.stdout.flush()
-    return worst
+    return _write_batch(batch.orders(load_kb(), _byte_lines(name), fail_on), fmt)
 
 
 def _byte_lines(name: str) -> Any:

@@ -112,7 +112,8 @@ def criteria_of(kb: Any, reg: Regimen) -> list[Criterion]:
 def assess_regimen(kb: Any, reg: Regimen, p: Patient) -> Assessment:
     verdicts = [_guard_withdrawn(kb, reg), _guard_excluded(reg, p), _guard_progressed(kb, reg, p)]
     verdicts = [v for v in verdicts if v is not None]
-    verdicts += [evaluate(c, p) for c in criteria_of(kb, reg)]
+    rules = kb.memo(("criteria", reg.id), lambda: criteria_of(kb, reg)) if hasattr(kb, "memo") else criteria_of(kb, reg)
+    verdicts += [evaluate(c, p) for c in rules]
     if reg.recommendation in ("withdrawn", "not-recommended") and not any(v.status == UNMET for v in verdicts):
         verdicts.append(Verdict("never", UNMET, f"marked {reg.recommendation} in the knowledge base"))
     if any(v.status == UNMET for v in verdicts):
@@ -124,7 +125,8 @@ def assess_regimen(kb: Any, reg: Regimen, p: Patient) -> Assessment:
     preferred = None
     if reg.preferred is not None and p.line is not None and p.line in reg.preferred.lines:
         preferred = reg.preferred.text
-    return Assessment(reg, status, verdicts, cautions(kb, reg, p), strength(kb, reg), preferred)
+    rank = kb.memo(("strength", reg.id), lambda: strength(kb, reg)) if hasattr(kb, "memo") else strength(kb, reg)
+    return Assessment(reg, status, verdicts, cautions(kb, reg, p), rank, preferred)
 
 
 def _guard_withdrawn(kb: Any, reg: Regimen) -> Verdict | None:
@@ -285,7 +287,7 @@ def cautions_of(kb: Any, reg: Regimen) -> list[Caution]:
 
 def cautions(kb: Any, reg: Regimen, p: Patient) -> list[str]:
     out = []
-    for c in cautions_of(kb, reg):
+    for c in (kb.memo(("cautions", reg.id), lambda: cautions_of(kb, reg)) if hasattr(kb, "memo") else cautions_of(kb, reg)):
         if c.when == "always" or c.when in p.conditions:
             out.append(c.text)
         elif c.when == "depth-not":

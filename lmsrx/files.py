@@ -9,9 +9,9 @@ import importlib.resources
 from pathlib import Path
 from typing import Any
 
-from lmsrx.yamlsafe import LDict, load_yaml
 
 BUILTIN_PREFIX = "knowledge/"
+COMPILED = Path(__file__).resolve().parent / "_compiled" / "kb.json"
 
 
 def builtin_files() -> list[tuple[str, Any]]:
@@ -25,6 +25,14 @@ def builtin_files() -> list[tuple[str, Any]]:
 
 def builtin_version() -> str:
     """The built-in base's version, read from kb.yaml alone (cheap: for ``--version``)."""
+    try:  # the compiled base knows it, without YAML or the record classes
+        import json
+
+        return str(json.loads(COMPILED.read_text(encoding="utf-8"))["meta"]["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    from lmsrx.yamlsafe import LDict, load_yaml
+
     name, path = builtin_files()[0]
     value, problems = load_yaml(path.read_bytes(), name)
     if problems or not isinstance(value, LDict) or not isinstance(value.get("knowledge"), LDict):
@@ -37,6 +45,8 @@ _QUICK_FILES = {"drugs": "drugs.yaml", "evidence": "evidence.yaml", "regimens": 
 
 def quick_names(kind: str) -> list[str]:
     """Ids (and, for drugs, names, brands and aliases) from one built-in file, unvalidated: for tab completion."""
+    from lmsrx.yamlsafe import load_yaml
+
     path = next(p for name, p in builtin_files() if name.endswith("/" + _QUICK_FILES[kind]))
     value, problems = load_yaml(path.read_bytes(), _QUICK_FILES[kind])
     section = value.get(kind) if isinstance(value, dict) else None

@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lmsrx import model, schema
-from lmsrx import vocab
+from lmsrx import model, vocab
 from lmsrx.errors import KnowledgeError, Problem, UsageError
 from lmsrx.files import BUILTIN_PREFIX, builtin_files
-from lmsrx.yamlsafe import MAX_BYTES, LDict, load_yaml
+
+if TYPE_CHECKING:
+    from lmsrx.yamlsafe import LDict
+
+MAX_BYTES = 1_048_576  # the same limit as lmsrx.yamlsafe's, without importing YAML for a compiled load
 
 TOP_KEYS = ("knowledge", *model.KINDS)
 MAX_FILES = 500
@@ -33,6 +36,13 @@ class KnowledgeBase:
     files: list[str]
     origin: dict[tuple[str, str], str] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)  # facts that never change per patient
+
+    def memo(self, key: Any, make: Any) -> Any:
+        """A fact derived from the (immutable) records, computed once: strengths, evidence cards, citations."""
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
 
     def __post_init__(self) -> None:
         for drug in self.drugs.values():
@@ -137,8 +147,43 @@ def _read(path: Any, shown: str, problems: list[Problem]) -> bytes | None:
         return None
 
 
-def load(extra: list[str] | tuple[str, ...] = ()) -> KnowledgeBase:
-    """Load and validate the built-in knowledge base plus ``extra`` files or folders."""
+def builtin_digest() -> str:
+    """The sha256 of the built-in YAML (names and bytes), as :func:`load` computes it."""
+    digest = hashlib.sha256()
+    for shown, path in builtin_files():
+        digest.update(shown.removeprefix(BUILTIN_PREFIX).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load(extra: list[str] | tuple[str, ...] = (), compiled: bool = True) -> KnowledgeBase:
+    """Load and validate the built-in knowledge base plus ``extra`` files or folders.
+
+    The built-in base alone comes from its compiled form (:mod:`lmsrx.compiled`) when that was made
+    from exactly the YAML that ships; anything else is parsed and validated from YAML."""
+    if compiled and not extra:
+        from lmsrx import compiled as compiled_mod
+
+        try:
+            ready = compiled_mod.load(builtin_digest())
+        except OSError:
+            ready = None
+        if ready is not None:
+            return ready
+    import gc
+
+    frozen = gc.isenabled()
+    gc.disable()  # building thousands of records: collection pauses would only find nothing to free
+    try:
+        return _load(extra)
+    finally:
+        if frozen:
+            gc.enable()
+
+
+def _load(extra: list[str] | tuple[str, ...]) -> KnowledgeBase:
+    from lmsrx import schema
+    from lmsrx.yamlsafe import LDict, load_yaml
+
     sources = [(name, path, True) for name, path in builtin_files()]
     sources += [(name, path, False) for name, path in expand_paths(list(extra))]
     problems: list[Problem] = []
@@ -196,6 +241,8 @@ def load(extra: list[str] | tuple[str, ...] = ()) -> KnowledgeBase:
 
 def _collect(parsed: list[tuple[str, LDict, bool]], problems: list[Problem]) -> dict[tuple[str, str], tuple[tuple[str, int], bool]]:
     """First pass: who defines which id. Extras may only replace a built-in entry on purpose."""
+    from lmsrx.yamlsafe import LDict
+
     entries: dict[tuple[str, str], tuple[tuple[str, int], bool]] = {}
     for shown, top, builtin in parsed:
         for k in top:

@@ -95,11 +95,19 @@ def render(view: View, fmt: str, terminal: Terminal, out: TextIO) -> None:
         _table(view, terminal, out)
 
 
-def dumps(data: Any, indent: int | None = None) -> str:
-    """JSON with C1 controls, bidi controls and line separators written as escapes (they can only be in strings)."""
-    text = json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False,
-                      separators=None if indent else (",", ":"))
+ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))  # compact, reused
+
+
+def escape_json(text: str) -> str:
+    """C1 controls, bidi controls and line separators as \\u escapes (in JSON they can only be inside strings)."""
     return _JSON_ESCAPES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def dumps(data: Any, indent: int | None = None) -> str:
+    """JSON with C1 controls, bidi controls and line-separator characters written as escapes."""
+    if indent is None:
+        return escape_json(ENCODER.encode(data))
+    return escape_json(json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False))
 
 
 def clean(text: Any) -> str:

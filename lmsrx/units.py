@@ -33,6 +33,18 @@ _QTY = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([A-Za-zµμ][A-Za-zµμ
 MAX_VALUE = 1_000_000.0
 
 
+class LFloat(float):
+    """A float that remembers how it was written, so that 0.70 prints as 0.70 (reported precision)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> LFloat:
+        obj = super().__new__(cls, text)
+        obj.text = text.lstrip("+")
+        return obj
+
+
+
 class UnitError(ValueError):
     """A quantity that cannot be read."""
 

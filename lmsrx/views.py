@@ -180,6 +180,62 @@ def options_data(kb: Any, answer: Any, explain: bool = False) -> dict[str, Any]:
     }
 
 
+def options_line(kb: Any, answer: Any, explain: bool = False, line: int | None = None) -> str:
+    """``dumps(options_data(...))`` (one NDJSON line, with ``line`` first when given), fast: what does not
+    change from patient to patient (each regimen's names, evidence cards, strength and approval) is
+    serialised once and reused. A test proves the text identical to ``dumps`` of the data."""
+    from lmsrx.render import ENCODER, escape_json
+
+    enc = ENCODER.encode
+
+    def static(a: Any) -> tuple[str, str, str]:
+        reg = a.regimen
+        return kb.memo(("options-json", reg.id), lambda: (
+            "{" + f'"id":{enc(reg.id)},"name":{enc(reg.name)},"drugs":{enc(list(reg.drugs))},"status":',
+            ',"evidence":' + enc([evidence_data(kb, kb.evidence[e], reg) for e in reg.evidence]),
+            f',"strength":{enc(a.strength_label)},"recommendation":{enc(reg.recommendation)},"preferred":',
+        ) + (f',"newer_than_source":{enc(reg.newer_than_source)},"approval":{enc(approval_text(kb, reg))}',))
+
+    def candidate(a: Any) -> str:
+        head, evidence, middle, tail = static(a)
+        text = (f'{head}{enc(a.status)},"needs":{enc(a.needs)}{evidence},"cautions":{enc(a.cautions)},"why":{enc(a.why)}'
+                f'{middle}{enc(a.preferred)}{tail}')
+        return text + (f',"criteria":{enc(_criteria(a))}' if explain else "") + "}"
+
+    def excluded(a: Any) -> str:
+        out = {"id": a.regimen.id, "name": a.regimen.name, "drugs": list(a.regimen.drugs), "reasons": a.reasons,
+               "newer_than_source": a.regimen.newer_than_source}
+        if explain:
+            out["criteria"] = _criteria(a)
+        return enc(out)
+
+    head = f'"line":{line},' if line is not None else ""
+    knowledge = kb.memo("knowledge-json", lambda: enc({"version": kb.meta.version, "sha256": kb.sha256}))
+    return escape_json("{" + head + f'"query":{enc(answer.patient.query())},"knowledge":{knowledge},'
+                       + '"candidates":[' + ",".join(candidate(a) for a in answer.candidates) + "],"
+                       + '"excluded":[' + ",".join(excluded(a) for a in answer.excluded) + "]}")
+
+
+def options_compact(answer: Any, line: int | None = None) -> dict[str, Any]:
+    """What a cohort needs per patient: each regimen's id, status, needs or reasons; evidence by id."""
+    out: dict[str, Any] = {"line": line} if line is not None else {}
+    out.update({
+        "id": answer.patient.id,
+        "candidates": [{"id": a.regimen.id, "status": a.status, "strength": a.strength_label, "needs": a.needs,
+                        "evidence": list(a.regimen.evidence)} for a in answer.candidates],
+        "excluded": [{"id": a.regimen.id, "reasons": a.reasons} for a in answer.excluded],
+    })
+    return out
+
+
+def compact_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = [{"patient": data["id"], "status": c["status"], "id": c["id"], "strength": c["strength"], "needs": c["needs"],
+             "reasons": [], "evidence": c["evidence"]} for c in data["candidates"]]
+    rows += [{"patient": data["id"], "status": "excluded", "id": x["id"], "strength": None, "needs": [], "reasons": x["reasons"],
+              "evidence": []} for x in data["excluded"]]
+    return rows
+
+
 def options_rows(data: dict[str, Any], patient_column: bool = False) -> list[dict[str, Any]]:
     rows = []
     for item in [*data["candidates"], *({**e, "status": "excluded"} for e in data["excluded"])]:

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from lmsrx.errors import Problem
+from lmsrx.units import LFloat  # noqa: F401 - built here, defined there
 
 MAX_BYTES = 1_048_576
 MAX_DEPTH = 32
@@ -67,15 +68,6 @@ _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?")
 MAX_NUMBER_CHARS = 40
 
 
-class LFloat(float):
-    """A float that remembers how it was written, so that 0.70 prints as 0.70 (reported precision)."""
-
-    text: str
-
-    def __new__(cls, text: str) -> LFloat:
-        obj = super().__new__(cls, text)
-        obj.text = text.lstrip("+")
-        return obj
 
 
 class _Reject(Exception):

@@ -1,0 +1,103 @@
+"""The built-in knowledge base, validated once and shipped as plain JSON (``lmsrx/_compiled/kb.json``).
+
+At run time the built-in base is rebuilt from this JSON into the same typed records, without parsing
+YAML or validating again, as long as the JSON was made from exactly the YAML that ships (its sha256 is
+checked every time; a stale file is ignored and the YAML validated as before). Plain data only: it is
+never unpickled. ``python -m lmsrx.compiled`` rewrites it; a test fails when it is stale.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing
+from pathlib import Path
+from typing import Any, Literal, Union
+
+from lmsrx import model
+from lmsrx.units import LFloat, Quantity, parse_quantity
+
+from lmsrx.files import COMPILED as PATH  # noqa: E402
+FORMAT = 1
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _encode(obj: Any) -> Any:
+    if isinstance(obj, Quantity):
+        return str(obj)
+    if isinstance(obj, LFloat):
+        return {"f": obj.text}
+    if dataclasses.is_dataclass(obj):
+        return {f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)
+                if getattr(obj, f.name) != f.default or f.default is dataclasses.MISSING}
+    if isinstance(obj, (list, tuple)):
+        return [_encode(x) for x in obj]
+    return obj
+
+
+def dump(kb: Any) -> dict[str, Any]:
+    return {"format": FORMAT, "builtin_sha256": kb.sha256, "files": kb.files,
+            **{kind: {rid: _encode(rec) for rid, rec in getattr(kb, kind).items()} for kind in ("meta", *model.KINDS)
+               if kind != "meta"}, "meta": _encode(kb.meta)}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _decode(tp: Any, raw: Any) -> Any:
+    origin = typing.get_origin(tp)
+    if origin is Union or type(tp).__name__ == "UnionType":
+        if raw is None:
+            return None
+        return _decode(next(a for a in typing.get_args(tp) if a is not type(None)), raw)
+    if origin is tuple:
+        item = typing.get_args(tp)[0]
+        return tuple(_decode(item, x) for x in raw)
+    if origin is Literal or raw is None:
+        return raw
+    if tp is Quantity:
+        return parse_quantity(raw)
+    if tp is float:
+        return LFloat(raw["f"]) if isinstance(raw, dict) else float(raw)
+    if dataclasses.is_dataclass(tp):
+        hints = _hints(tp)
+        return tp(**{name: _decode(hints[name], value) for name, value in raw.items()})
+    if isinstance(tp, type) and issubclass(tp, str):
+        return tp(raw)
+    return raw
+
+
+def build(data: dict[str, Any], sha256: str) -> Any:
+    """The knowledge base from compiled data (no validation: it was validated when compiled)."""
+    from lmsrx.kb import KnowledgeBase
+
+    records = {kind: {rid: _decode(cls, raw) for rid, raw in data[kind].items()} for kind, cls in model.KINDS.items()}
+    return KnowledgeBase(meta=_decode(model.Meta, data["meta"]), sha256=sha256, files=list(data["files"]),
+                         origin={(kind, rid): "built-in" for kind in model.KINDS for rid in data[kind]}, **records)
+
+
+def load(sha256: str) -> Any | None:
+    """The compiled built-in base if it matches the YAML that ships (by sha256), else None."""
+    try:
+        data = json.loads(PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("format") != FORMAT or data.get("builtin_sha256") != sha256:
+        return None
+    return build(data, sha256)
+
+
+def write() -> Path:
+    from lmsrx import kb
+
+    fresh = kb.load(compiled=False)
+    PATH.parent.mkdir(exist_ok=True)
+    PATH.write_text(json.dumps(dump(fresh), ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n",
+                    encoding="utf-8")
+    return PATH
+
+
+if __name__ == "__main__":  # pragma: no cover - the build step
+    print(f"wrote {write()}")
