@@ -81,10 +81,12 @@ def volume_parts(ref: Any) -> dict[str, str]:
 def full_text(ref: Any) -> str:
     """A reference as one line for a tumour-board document (only the fields that were seen)."""
     bits = []
-    if ref.authors:
-        bits.append(", ".join(ref.authors).rstrip("."))
-    if ref.title:
-        bits.append(ref.title.rstrip("."))
+    authors, editors, incomplete = people(ref)
+    if authors:
+        bits.append(", ".join(authors) + (", et al" if incomplete else ""))
+    bits.append((ref.title or NO_TITLE).rstrip("."))
+    if editors:
+        bits.append(f"{', '.join(editors)}, editor{'s' if len(editors) > 1 else ''}")
     if _where(ref):
         bits.append(_where(ref))
     bits += _identifiers(ref, full=True)
@@ -96,6 +98,25 @@ def full_text(ref: Any) -> str:
     return text
 
 
+NO_TITLE = "[title not verified]"
+
+
+def people(ref: Any) -> tuple[list[str], list[str], bool]:
+    """(authors, editors, incomplete): an "X (editor)" entry is an editor, "et al." says the list is incomplete."""
+    authors, editors, incomplete = [], [], False
+    for a in ref.authors:
+        if "et al" in a:
+            incomplete = True
+            a = a.replace("et al.", "").replace("et al", "").strip(" ,")
+            if not a:
+                continue
+        if a.endswith("(editor)"):
+            editors.append(a[: -len("(editor)")].strip())
+        else:
+            authors.append(a)
+    return authors, editors, incomplete
+
+
 def _bib_escape(s: str) -> str:
     return s.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}").replace("&", "\\&").replace("%", "\\%")
 
@@ -103,10 +124,12 @@ def _bib_escape(s: str) -> str:
 def bibtex(ref: Any) -> str:
     kind = "article" if ref.kind == "article" and ref.journal else "misc"
     fields: list[tuple[str, str]] = []
-    if ref.authors:
-        fields.append(("author", " and ".join(a.replace(" (editor)", "") for a in ref.authors if "et al" not in a)
-                       + (" and others" if any("et al" in a for a in ref.authors) else "")))
-    for name, value in (("title", ref.title), ("journal" if kind == "article" else "howpublished", ref.journal or ref.publisher),
+    authors, editors, incomplete = people(ref)
+    if authors:
+        fields.append(("author", " and ".join(authors) + (" and others" if incomplete else "")))
+    if editors:
+        fields.append(("editor", " and ".join(editors)))
+    for name, value in (("title", ref.title or NO_TITLE), ("journal" if kind == "article" else "howpublished", ref.journal or ref.publisher),
                         ("year", str(ref.year) if ref.year else None)):
         if value:
             fields.append((name, value))
@@ -126,9 +149,10 @@ def bibtex(ref: Any) -> str:
 
 def ris(ref: Any) -> str:
     lines = [f"TY  - {'JOUR' if ref.kind == 'article' and ref.journal else 'GEN'}", f"ID  - {ref.id}"]
-    lines += [f"AU  - {a}" for a in ref.authors if "et al" not in a]
-    if ref.title:
-        lines.append(f"TI  - {ref.title}")
+    authors, editors, incomplete = people(ref)
+    lines += [f"AU  - {a}" for a in authors]
+    lines += [f"ED  - {a}" for a in editors]
+    lines.append(f"TI  - {ref.title or NO_TITLE}")
     if ref.journal:
         lines.append(f"JO  - {ref.journal}")
     if ref.publisher:
@@ -151,23 +175,25 @@ def ris(ref: Any) -> str:
         lines.append(f"AN  - PMID:{ref.pmid}")
     if ref.date:
         lines.append(f"DA  - {ref.date}")
-    lines.append(f"N1  - verified: {ref.verified}" + (f"; seen at {ref.seen_at}" if ref.seen_at else "") + (f"; {ref.note}" if ref.note else ""))
+    lines.append(f"N1  - verified: {ref.verified}" + ("; the author list is incomplete (et al.)" if incomplete else "")
+                 + (f"; seen at {ref.seen_at}" if ref.seen_at else "") + (f"; {ref.note}" if ref.note else ""))
     lines.append("ER  - ")
     return "\n".join(lines)
 
 
 def csl(ref: Any) -> dict[str, Any]:
     item: dict[str, Any] = {"id": ref.id, "type": "article-journal" if ref.kind == "article" and ref.journal else "document"}
-    if ref.title:
-        item["title"] = ref.title
-    if ref.authors:
-        authors = []
-        for a in ref.authors:
-            if "et al" in a:
-                continue
-            family, _, given = a.replace(" (editor)", "").rpartition(" ")
-            authors.append({"family": family or given, "given": given if family else ""})
-        item["author"] = authors
+    item["title"] = ref.title or NO_TITLE
+    authors, editors, incomplete = people(ref)
+
+    def name(a: str) -> dict[str, str]:
+        family, _, given = a.rpartition(" ")
+        return {"family": family or given, "given": given if family else ""}
+
+    if authors:
+        item["author"] = [name(a) for a in authors] + ([{"literal": "et al."}] if incomplete else [])
+    if editors:
+        item["editor"] = [name(a) for a in editors]
     if ref.journal:
         item["container-title"] = ref.journal
     if ref.publisher:
@@ -184,5 +210,6 @@ def csl(ref: Any) -> dict[str, Any]:
         item["DOI"] = ref.doi
     if ref.pmid:
         item["PMID"] = str(ref.pmid)
-    item["note"] = f"verified: {ref.verified}" + (f"; seen at {ref.seen_at}" if ref.seen_at else "")
+    item["note"] = f"verified: {ref.verified}" + ("; the author list is incomplete (et al.)" if incomplete else "") \
+        + (f"; seen at {ref.seen_at}" if ref.seen_at else "")
     return item

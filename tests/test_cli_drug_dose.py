@@ -194,3 +194,22 @@ def test_completion_is_fast_path_and_correct():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert r.stdout.split() == ["yondelis"]
     assert r.stderr.endswith("NOKB")  # completion does not validate the whole knowledge base
+
+
+@pytest.mark.parametrize("ref, fmt, golden", [
+    ("statpearls-lms-2020", "bibtex", "cite_statpearls.bib"),  # the editor is an editor, not an author
+    ("palette", "ris", "cite_palette.ris"),  # "et al." survives as a note that the list is incomplete
+    ("garcia-del-muro-2011-gem-dtic", "csl-json", "cite_garcia.json"),  # no title seen: a placeholder says so
+])
+def test_citation_exports_exact(run, ref, fmt, golden):
+    r = run("cite", ref, "--format", fmt)
+    assert r.exit_code == 0
+    check(golden, r.stdout)
+
+
+def test_citation_people_and_titles(run):
+    bib = run("cite", "palette", "--format", "bibtex").stdout
+    assert "author = {van der Graaf WT and Blay JY and Chawla SP and others}" in bib
+    csl = json.loads(run("cite", "palette", "--format", "csl-json").stdout)[0]
+    assert csl["author"][-1] == {"literal": "et al."}
+    assert "[title not verified]" in run("cite", "mosteller-1987", "--format", "ris").stdout
