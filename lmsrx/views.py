@@ -13,6 +13,12 @@ def kb_info(kb: Any) -> View:
     meta = kb.meta
     counts = kb.counts()
     extra = [f for f in kb.files if not f.startswith("knowledge/")]
+    by_origin: dict[str, list[str]] = {"primary source": [], "checked publication": [], "newer than the source": []}
+    for ev in kb.evidence.values():
+        origin = ("newer than the source" if ev.newer_than_source else
+                  "primary source" if "statpearls-lms-2020" in ev.cite else "checked publication")
+        by_origin[origin].append(ev.id)
+    newest = max((r.year for r in kb.references.values() if r.year), default=None)
     data = {
         "name": meta.name,
         "version": meta.version,
@@ -23,6 +29,8 @@ def kb_info(kb: Any) -> View:
         "extra_files": extra,
         "sources": list(meta.sources),
         "summary": meta.summary,
+        "evidence_by_origin": by_origin,
+        "newest_reference_year": newest,
     }
     rows = [{"key": k, "value": v} for k, v in (
         ("name", meta.name), ("version", meta.version), ("review_date", meta.review_date),
@@ -36,6 +44,9 @@ def kb_info(kb: Any) -> View:
         lines=[meta.summary],
         sections=[
             Section("Contents", ["records", "count"], [[k, str(n)] for k, n in counts.items()]),
+            Section("Evidence by origin", ["origin", "count", "records"],
+                    [[k, str(len(v)), ", ".join(v)] for k, v in by_origin.items()],
+                    note=f"The newest reference is from {newest}." if newest else None),
             Section("Sources", ["source"], [[s] for s in meta.sources]),
             Section("Files", ["file"], [[f] for f in kb.files]),
         ],
