@@ -53,7 +53,7 @@ def test_csv_and_tsv_are_rectangular(run):
         out = run(*QUERIES["options_line2_uterine"], "--format", fmt).stdout
         rows = list(csv.reader(io.StringIO(out), delimiter=delim)) if fmt == "csv" else [l.split("\t") for l in out.splitlines()]
         assert rows[0][:3] == ["status", "id", "name"]
-        assert len({len(r) for r in rows}) == 1 and len(rows) == 25
+        assert len({len(r) for r in rows}) == 1 and len(rows) == 27
 
 
 def test_ndjson_one_line(run):
@@ -201,4 +201,4 @@ def test_batch_tsv_has_patient_column_and_one_header(run):
     r = run("options", "--batch", "-", "--format", "tsv", input='{"id": "a", "line": 1}\n{"id": "b", "line": 2}\n')
     lines = r.stdout.splitlines()
     assert lines[0].startswith("patient\tstatus\tid") and sum(l.startswith("patient\t") for l in lines) == 1
-    assert len(lines) == 1 + 2 * 24
+    assert len(lines) == 1 + 2 * 26

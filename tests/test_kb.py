@@ -30,7 +30,7 @@ drugs:
 
 
 def test_builtin_loads(kb):
-    assert kb.counts() == {"references": 63, "drugs": 18, "evidence": 36, "regimens": 24}
+    assert kb.counts() == {"references": 69, "drugs": 18, "evidence": 45, "regimens": 26}
     assert len(kb.sha256) == 64
     assert kb.meta.version and kb.meta.review_date
 

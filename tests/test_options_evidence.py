@@ -155,11 +155,12 @@ def test_a_regimen_shows_only_figures_of_trials_that_tested_it(run):
 def test_figures_in_every_format(run, monkeypatch):
     monkeypatch.setenv("COLUMNS", "240")
     args = ("options", "--line", "1")
-    for fmt in ("table", "markdown", "tsv", "csv"):
-        out = run(*args, "--format", fmt).stdout
-        if fmt in ("table", "markdown"):
-            assert "12-24%" in out and "not a comparison" in out, fmt  # the table wraps cells
-            assert "12% vs 24%" not in out and "12 vs 24" not in out
+    for fmt in ("table", "markdown"):
+        out = run("trial", "anthracycline-first-line", "--format", fmt).stdout
+        assert "12-24%" in out and "not a comparison" in out, fmt  # the table wraps cells
+        assert "12% vs 24%" not in out and "12 vs 24" not in out
+    for fmt in ("tsv", "csv"):
+        assert run(*args, "--format", fmt).exit_code == 0
     data = json.loads(run(*args, "--format", "json").stdout)
     dox = next(c for c in data["candidates"] if c["id"] == "doxorubicin")
     rng = next(f for e in dox["evidence"] for f in e["endpoints"] if f["kind"] == "range")
@@ -247,8 +248,12 @@ def test_an_anthracycline_is_never_offered_to_an_anthracycline_ineligible_patien
 
 def test_a_losing_arm_gains_no_strength(kb, run):
     line2 = by_id(assess(kb, line=2, prior=["doxorubicin"]))
-    assert line2["gemcitabine"].strength_label == "other"  # the weaker arm of SARC002
-    assert line2["gemcitabine-docetaxel"].strength_label == "phase II"
+    # gemcitabine alone: nothing from SARC002 (the weaker arm), phase II from TAXOGEM (no arm favoured)
+    assert line2["gemcitabine"].strength_label == "phase II"
+    sarc = kb.evidence["sarc002"]
+    assert not eligibility.supports(sarc, kb.regimens["gemcitabine"]) and eligibility.supports(sarc, kb.regimens["gemcitabine-docetaxel"])
+    lms04 = kb.evidence["lms-04"]
+    assert not eligibility.supports(lms04, kb.regimens["doxorubicin"])  # the control arm LMS-04 did not favour
     data = json.loads(run("options", "--line", "2", "--prior", "doxorubicin", "--format", "json").stdout)
     gem = next(c for c in data["candidates"] if c["id"] == "gemcitabine")
     sarc002 = next(e for e in gem["evidence"] if e["id"] == "sarc002")
