@@ -198,6 +198,17 @@ P_EXCLUDE = typer.Option(None, "--exclude", metavar="DRUG", help="Repeatable: le
 P_FILE = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values.")
 
 
+PATIENT_KEYS = {"setting": "setting", "line": "line", "histology": "histology", "grade": "grade", "size": "size_cm",
+                "depth": "depth", "age": "age", "margin": "margin", "biomarker": "biomarkers", "prior": "prior",
+                "progressed_on": "progressed_on", "condition": "conditions",
+                "anthracycline_ineligible": "anthracycline_ineligible", "exclude": "exclude"}
+
+
+def _patient_flags(given: dict) -> dict:
+    """The patient flags of a command (its parameters) under the patient file's keys."""
+    return {key: given[name] for name, key in PATIENT_KEYS.items()}
+
+
 def _patient(patient: Optional[str], **flags: Any) -> dict:
     """The patient mapping from a file (if any) and the flags given (which win)."""
     from lmsrx import patient as patient_mod
@@ -237,9 +248,7 @@ def options(
 
     Exit codes: 0 at least one candidate, 1 none, 2 usage error.
     """
-    flags = dict(setting=setting, line=line, histology=histology, grade=grade, size_cm=size, depth=depth, age=age,
-                 margin=margin, biomarkers=biomarker, prior=prior, progressed_on=progressed_on, conditions=condition,
-                 anthracycline_ineligible=anthracycline_ineligible, exclude=exclude)
+    flags = _patient_flags(locals())
     if batch is not None:
         if patient is not None or any(v not in (None, [], False) for v in flags.values()):
             raise UsageError("--batch takes every patient from the file; do not combine it with --patient or patient flags")
@@ -282,9 +291,7 @@ def report_cmd(
     from lmsrx import api, views
     from lmsrx import report as report_mod
 
-    flags = dict(setting=setting, line=line, histology=histology, grade=grade, size_cm=size, depth=depth, age=age,
-                 margin=margin, biomarkers=biomarker, prior=prior, progressed_on=progressed_on, conditions=condition,
-                 anthracycline_ineligible=anthracycline_ineligible, exclude=exclude)
+    flags = _patient_flags(locals())
     kb = load_kb()
     answer = api.options(_patient(patient, **flags), kb).value
     generated = os.environ.get("LMSRX_REPORT_DATE") or datetime.date.today().isoformat()

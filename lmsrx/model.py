@@ -343,7 +343,9 @@ class Evidence:
     arms: tuple[str, ...] = ()
     arm_regimens: tuple[tuple[RegimenRef, ...], ...] = field(default=(), metadata={"repeats": True})
     lms_result: Literal["supports", "negative", "other-histology", "refuted", "background"] = "supports"
-    favoured_arm: int | None = None  # the arm (from 0) the trial's main result favoured, where it favoured one
+    # the arm (from 0) the trial's main result supports: the better arm; or the standard arm, when the experimental
+    # arm failed to beat it on the primary end point. A regimen in another arm gains no strength from the trial.
+    favoured_arm: int | None = None
     endpoints: tuple[Endpoint, ...] = ()
     findings: tuple[str, ...] = ()
     conclusion: str | None = None

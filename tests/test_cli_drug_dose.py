@@ -177,9 +177,9 @@ def test_cite_formats(run, fmt, words):
 def test_cite_csl_json_and_partial_records(run):
     items = json.loads(run("cite", "palette", "--format", "csl-json").stdout)
     assert items[0]["PMID"] == "22595799" and items[0]["page"] == "1879-1886" and items[0]["volume"] == "379"
-    partial = json.loads(run("cite", "announce", "--format", "csl-json").stdout)[0]
-    assert "volume" not in partial and partial["note"].startswith("verified: partial")
-    assert "pages" not in run("cite", "announce", "--format", "bibtex").stdout
+    partial = json.loads(run("cite", "lms-04-2024-os", "--format", "csl-json").stdout)[0]
+    assert partial["note"].startswith("verified: partial") and partial["author"][-1] == {"literal": "et al."}
+    assert "pages" not in run("cite", "pautier-2015-lms-02", "--format", "bibtex").stdout  # pages were not seen
     evidence = run("cite", "trabectedin-vs-dacarbazine").stdout
     assert evidence.count("\n\n") == 2  # its three references
     assert run("cite", "nobody-2000").exit_code == 2
