@@ -117,6 +117,12 @@ def people(ref: Any) -> tuple[list[str], list[str], bool]:
     return authors, editors, incomplete
 
 
+def _bib_name(name: str) -> str:
+    """'van der Graaf WT' -> 'van der Graaf, WT': BibTeX then knows the family name from the initials."""
+    family, _, initials = name.rpartition(" ")
+    return f"{family}, {initials}" if family and initials.isupper() and initials.isalpha() and len(initials) <= 4 else name
+
+
 def _bib_escape(s: str) -> str:
     return s.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}").replace("&", "\\&").replace("%", "\\%")
 
@@ -126,9 +132,9 @@ def bibtex(ref: Any) -> str:
     fields: list[tuple[str, str]] = []
     authors, editors, incomplete = people(ref)
     if authors:
-        fields.append(("author", " and ".join(authors) + (" and others" if incomplete else "")))
+        fields.append(("author", " and ".join(map(_bib_name, authors)) + (" and others" if incomplete else "")))
     if editors:
-        fields.append(("editor", " and ".join(editors)))
+        fields.append(("editor", " and ".join(map(_bib_name, editors))))
     for name, value in (("title", ref.title or NO_TITLE), ("journal" if kind == "article" else "howpublished", ref.journal or ref.publisher),
                         ("year", str(ref.year) if ref.year else None)):
         if value:

@@ -209,7 +209,7 @@ def test_citation_exports_exact(run, ref, fmt, golden):
 
 def test_citation_people_and_titles(run):
     bib = run("cite", "palette", "--format", "bibtex").stdout
-    assert "author = {van der Graaf WT and Blay JY and Chawla SP and others}" in bib
+    assert "author = {van der Graaf, WT and Blay, JY and Chawla, SP and others}" in bib
     csl = json.loads(run("cite", "palette", "--format", "csl-json").stdout)[0]
     assert csl["author"][-1] == {"literal": "et al."}
     assert "[title not verified]" in run("cite", "mosteller-1987", "--format", "ris").stdout
