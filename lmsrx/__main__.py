@@ -1,3 +1,3 @@
-from lmsrx.cli import entry
+from lmsrx.launch import entry
 
 entry()
