@@ -68,9 +68,14 @@ def safe_id(value: Any) -> str | None:
         return None
 
 
+def _at(number: int, message: str) -> str:
+    prefix = f"line {number}:"
+    return message if message.startswith(prefix) else f"{prefix} {message}"
+
+
 def _options_row(number: int, pid: str | None, status: str, message: str) -> dict[str, Any]:
     return {"patient": pid, "status": status, "id": None, "name": None, "drugs": [], "strength": None, "needs": [],
-            "reasons": [f"line {number}: {message}"], "why": [], "cautions": [], "evidence": [], "newer_than_source": False}
+            "reasons": [_at(number, message)], "why": [], "cautions": [], "evidence": [], "newer_than_source": False}
 
 
 def evaluate(kb: Any, lines: Iterable[bytes | str], explain: bool = False, compact: bool = False,
@@ -92,7 +97,7 @@ def evaluate(kb: Any, lines: Iterable[bytes | str], explain: bool = False, compa
 
 
 def _compact_error_row(number: int, pid: str | None, status: str, message: str) -> dict[str, Any]:
-    return {"patient": pid, "status": status, "id": None, "strength": None, "needs": [], "reasons": [f"line {number}: {message}"],
+    return {"patient": pid, "status": status, "id": None, "strength": None, "needs": [], "reasons": [_at(number, message)],
             "evidence": []}
 
 

@@ -194,7 +194,7 @@ P_PRIOR = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatabl
 P_PROGRESSED = typer.Option(None, "--progressed-on", metavar="DRUG_OR_CLASS", help="Repeatable: a drug or class the disease progressed on; regimens holding it are excluded (a drug merely received stays a caution).", autocompletion=_complete("drugs", vocab.DRUG_CLASSES))
 P_INELIGIBLE = typer.Option(False, "--anthracycline-ineligible", help="The patient cannot have an anthracycline.")
 P_CONDITION = typer.Option(None, "--condition", **NOCASE, help="Repeatable (adds cautions).")
-P_EXCLUDE = typer.Option(None, "--exclude", metavar="DRUG", help="Repeatable: leave out regimens containing this drug.", autocompletion=_complete("drugs"))
+P_EXCLUDE = typer.Option(None, "--exclude", metavar="DRUG_OR_CLASS", help="Repeatable: leave out regimens containing this drug (or any drug of this class).", autocompletion=_complete("drugs", vocab.DRUG_CLASSES))
 P_FILE = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values.")
 
 
@@ -213,7 +213,7 @@ def _patient(patient: Optional[str], **flags: Any) -> dict:
     """The patient mapping from a file (if any) and the flags given (which win)."""
     from lmsrx import patient as patient_mod
 
-    given = {k: _v(v) for k, v in flags.items() if v not in (None, [], False)}
+    given = {k: _v(v) for k, v in flags.items() if v is not None and v is not False and v != []}
     raw: dict = {}
     if patient is not None:
         raw = patient_mod.read_document(_read_input(patient), patient if patient != "-" else "<stdin>")
@@ -250,8 +250,10 @@ def options(
     """
     flags = _patient_flags(locals())
     if batch is not None:
-        if patient is not None or any(v not in (None, [], False) for v in flags.values()):
+        if patient is not None or any(v is not None and v is not False and v != [] for v in flags.values()):
             raise UsageError("--batch takes every patient from the file; do not combine it with --patient or patient flags")
+        if long:
+            raise UsageError("--long is for the table of one patient; a batch writes ndjson, csv or tsv")
         raise typer.Exit(_batch(batch, _v(fmt), explain, compact, jobs))
     if compact or jobs != 1:
         raise UsageError("--compact and --jobs go with --batch")
@@ -316,7 +318,7 @@ def _write_document(view: Any, fmt: str, output: Optional[str]) -> None:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(buf.getvalue())
     except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise OutputClosed(ExitCode.OUTPUT_ERROR, f"cannot write {output}: {exc.strerror or exc}") from None
     sys.stderr.write(f"lmsrx: wrote {output}\n")
 
 
@@ -613,6 +615,8 @@ def search_cmd(
     from lmsrx import search, views
 
     query = " ".join(text)
+    if not query.strip():
+        raise UsageError("give words to search for, e.g. lmsrx search hepatotoxicity")
     if len(query) > 500:
         raise UsageError("search text is limited to 500 characters")
     kb = load_kb()

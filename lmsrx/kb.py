@@ -64,7 +64,10 @@ class KnowledgeBase:
         if found is None:
             tip = vocab.did_you_mean(name, pool)
             shown = name if len(name) <= 60 else name[:57] + "..."
-            raise UsageError(f"unknown {what} {shown!r}{tip}", hint=f"'lmsrx {'drugs' if kind == 'drugs' else 'trials'}' lists them")
+            hint = {"drugs": "'lmsrx drugs' lists them", "evidence": "'lmsrx trials' lists them",
+                    "references": "cite takes a reference, drug, regimen or evidence id ('lmsrx search' finds them)"}.get(
+                kind, "'lmsrx search' finds them")
+            raise UsageError(f"unknown {what} {shown!r}{tip}", hint=hint)
         return found
 
     def drug_names(self) -> list[str]:
@@ -81,10 +84,14 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
     import stat
 
     out: list[tuple[str, Path]] = []
+    seen: set[Path] = set()
     for raw in paths:
         if not isinstance(raw, str) or not raw.strip():
             raise UsageError("an empty --kb path: name a knowledge file or folder")
         p = Path(raw)
+        if p.resolve() in seen:
+            continue  # the same file or folder given twice is loaded once
+        seen.add(p.resolve())
         try:
             mode = p.stat().st_mode
         except OSError as exc:

@@ -159,7 +159,11 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
     if line is not None and line >= 2 and prior == ("none",):
         raise UsageError(f"line {line} means at least one earlier line of treatment; it contradicts prior 'none'",
                          hint="give the prior drugs (--prior doxorubicin), or leave --prior out if unknown")
-    exclude = frozenset(_drug_id(name, kb, "exclude") for name in _strings(raw.get("exclude"), "exclude"))
+    known_classes = drug_classes(kb)
+    exclude = frozenset(d for name in _strings(raw.get("exclude"), "exclude")
+                        for d in ([x.id for x in kb.drugs.values() if x.drug_class == name.lower()]
+                                  if name.lower() in known_classes
+                                  else [_drug_id(name, kb, "exclude", extra=sorted(known_classes))]))
     return Patient(
         id=pid, setting=setting, line=line, histology=histology, grade=grade,
         size_cm=size, depth=depth, age=age, margin=margin, progressed_on=progressed, progressed_drugs=progressed_drugs, biomarkers=biomarkers, prior=prior, prior_drugs=drugs,

@@ -167,8 +167,14 @@ def _tsv_safe(text: str) -> str:
     return _formula_safe(clean(escaped))
 
 
+# what could open a tag, an entity, a link, a table cell, an escape or (at the start) a block quote
+_MD_SPECIAL = re.compile(r"<(?=[A-Za-z/!?])|&(?=[A-Za-z#])|[\\\[\]|]|^>", re.MULTILINE)
+
+
 def _md(text: Any) -> str:
-    return clean(text).replace("|", "\\|").replace("\n", "<br>")
+    """Markdown text: no HTML, no link or image syntax and no table break from the data; line breaks kept."""
+    safe = _MD_SPECIAL.sub(r"\\\g<0>", clean(text))  # backslash escapes keep "P < 0.001" readable
+    return safe.replace("\n", "<br>")
 
 
 def _markdown(view: View) -> str:

@@ -77,3 +77,46 @@ def test_trials_plot(run, monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     out = run("trials", "--drug", "trabectedin", "--plot", "--format", "table").stdout
     assert "Median survival by arm" in out and "trabectedin" in out and "#" in out
+
+
+def test_a_zero_given_is_checked_not_dropped(run):
+    r = run("options", "--line", "2", "--size", "0", "--json")
+    assert r.exit_code == 2 and "size" in r.stderr
+
+
+def test_empty_search_and_long_batch_are_usage_errors(run, tmp_path):
+    assert run("search", "  ").exit_code == 2
+    batch = tmp_path / "p.ndjson"
+    batch.write_text('{"line": 2}\n', encoding="utf-8")
+    r = run("options", "--batch", str(batch), "--long")
+    assert r.exit_code == 2 and "--long" in r.stderr
+
+
+def test_an_unwritable_output_file_is_exit_74(run, tmp_path):
+    r = run("report", "--line", "2", "-o", str(tmp_path / "missing" / "board.html"))
+    assert r.exit_code == 74 and "cannot write" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_exclude_takes_a_class_and_reaches_every_member(run, kb):
+    data = json.loads(run("options", "--line", "2", "--exclude", "anthracycline", "--json").stdout)
+    anthracyclines = {d.id for d in kb.drugs.values() if d.drug_class == "anthracycline"}
+    assert "pegylated-liposomal-doxorubicin" in anthracyclines
+    for c in data["candidates"]:
+        assert not anthracyclines & set(c["drugs"]), c["id"]
+    assert any("excluded on request" in r for c in data["excluded"] for r in c["reasons"])
+
+
+def test_a_batch_error_row_names_its_line_once(run, tmp_path):
+    batch = tmp_path / "p.ndjson"
+    batch.write_text('{"line": 2}\nnot json\n', encoding="utf-8")
+    last = json.loads(run("options", "--batch", str(batch)).stdout.splitlines()[-1])
+    assert last["error"]["message"].count("line 2:") == 1
+    csv_last = run("options", "--batch", str(batch), "--format", "csv").stdout.splitlines()[-1]
+    assert ",error," in csv_last and csv_last.count("line 2:") == 1
+
+
+def test_the_same_kb_path_twice_is_loaded_once(run, tmp_path):
+    overlay = tmp_path / "extra.yaml"
+    overlay.write_text("references:\n  extra-ref: {kind: article, verified: partial, title: An extra record}\n", encoding="utf-8")
+    r = run("--kb", str(overlay), "--kb", str(overlay), "drugs", "--json")
+    assert r.exit_code == 0, r.stderr

@@ -87,7 +87,7 @@ def test_footer_and_markdown_hold_the_same_content(run, tmp_path, monkeypatch, k
     md = run("report", *PATIENT, "--format", "markdown").stdout
     data = json.loads(run("options", *PATIENT, "--json").stdout)
     for c in data["candidates"]:
-        assert f"[{c['id']}]" in md
+        assert f"\\[{c['id']}\\]" in md  # brackets escaped in Markdown
     assert "## LMS tumour board" in md and "### References" in md
 
 
