@@ -209,11 +209,16 @@ def _patient_flags(given: dict) -> dict:
     return {key: given[name] for name, key in PATIENT_KEYS.items()}
 
 
+def _given(value: Any) -> bool:
+    """A flag the user gave: anything but absent, an unset switch or an empty repeat (0 counts)."""
+    return value is not None and value is not False and value != []
+
+
 def _patient(patient: Optional[str], **flags: Any) -> dict:
     """The patient mapping from a file (if any) and the flags given (which win)."""
     from lmsrx import patient as patient_mod
 
-    given = {k: _v(v) for k, v in flags.items() if v is not None and v is not False and v != []}
+    given = {k: _v(v) for k, v in flags.items() if _given(v)}
     raw: dict = {}
     if patient is not None:
         raw = patient_mod.read_document(_read_input(patient), patient if patient != "-" else "<stdin>")
@@ -250,7 +255,7 @@ def options(
     """
     flags = _patient_flags(locals())
     if batch is not None:
-        if patient is not None or any(v is not None and v is not False and v != [] for v in flags.values()):
+        if patient is not None or any(_given(v) for v in flags.values()):
             raise UsageError("--batch takes every patient from the file; do not combine it with --patient or patient flags")
         if long:
             raise UsageError("--long is for the table of one patient; a batch writes ndjson, csv or tsv")
