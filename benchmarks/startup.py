@@ -4,6 +4,7 @@
 
 Not a test: numbers depend on the machine. Compare before and after a change.
 """
+import os
 import shutil
 import statistics
 import subprocess
@@ -19,6 +20,7 @@ CALLS = [
     ["drug", "ifosfamide", "--format", "json"],
     ["dose", "ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2", "--per", "cycle", "--format", "json"],
 ]
+COMPLETIONS = ["lmsrx drug ifo", "lmsrx options --prior dox"]
 
 
 def main() -> None:
@@ -30,13 +32,17 @@ def main() -> None:
     for args in CALLS:
         ms = _time(base + args, n)
         print(f"{'lmsrx ' + ' '.join(args):62} {ms:7.1f} ms  {ms / bare:5.1f}x")
+    for words in COMPLETIONS:  # bash asking for completions, as `eval "$(lmsrx --show-completion bash)"` sets up
+        env = {**os.environ, "_LMSRX_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(words.count(" "))}
+        ms = _time(base, n, env)
+        print(f"{'completion: ' + words + '<TAB>':62} {ms:7.1f} ms  {ms / bare:5.1f}x")
 
 
-def _time(cmd: list, n: int) -> float:
+def _time(cmd: list, n: int, env: dict | None = None) -> float:
     times = []
     for _ in range(n):
         t = time.perf_counter()
-        subprocess.run(cmd, capture_output=True)
+        subprocess.run(cmd, capture_output=True, env=env)
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
 

@@ -126,16 +126,11 @@ def emit(view: Any, fmt: Any, color: Any) -> None:
 
 
 def _complete(kind: str, extra: tuple[str, ...] = ()):
-    """Complete names of one kind (plus ``extra`` words); names with a space are left out, since the shell
-    would insert them unquoted (each such drug also has an id or alias without one)."""
+    """Complete names of one kind (plus ``extra`` words): :func:`lmsrx.files.completions`."""
     def complete(incomplete: str) -> list[str]:
-        try:
-            from lmsrx import files
+        from lmsrx import files
 
-            names = [*files.quick_names(kind), *extra]
-            return sorted(n for n in set(names) if " " not in n and n.startswith(incomplete.lower()))
-        except Exception:  # noqa: BLE001 - completion must never fail loudly
-            return []
+        return files.completions(kind, incomplete, extra)
 
     return complete
 

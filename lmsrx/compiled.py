@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 from lmsrx import model
+from lmsrx.files import COMPILED as PATH
+from lmsrx.files import COMPILED_FORMAT as FORMAT
+from lmsrx.files import compiled_data
 from lmsrx.units import LFloat, Quantity, parse_quantity
 
-from lmsrx.files import COMPILED as PATH  # noqa: E402
-FORMAT = 1
 _HINTS: dict[type, dict[str, Any]] = {}
 
 
@@ -80,13 +81,8 @@ def build(data: dict[str, Any], sha256: str) -> Any:
 
 def load(sha256: str) -> Any | None:
     """The compiled built-in base if it matches the YAML that ships (by sha256), else None."""
-    try:
-        data = json.loads(PATH.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if data.get("format") != FORMAT or data.get("builtin_sha256") != sha256:
-        return None
-    return build(data, sha256)
+    data = compiled_data(sha256)
+    return None if data is None else build(data, sha256)
 
 
 def write() -> Path:

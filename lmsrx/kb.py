@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from lmsrx import model, vocab
 from lmsrx.errors import KnowledgeError, Problem, UsageError
-from lmsrx.files import BUILTIN_PREFIX, builtin_files
+from lmsrx.files import BUILTIN_PREFIX, builtin_digest, builtin_files
 
 if TYPE_CHECKING:
     from lmsrx.yamlsafe import LDict
@@ -152,14 +152,6 @@ def _read(path: Any, shown: str, problems: list[Problem]) -> bytes | None:
     except OSError as exc:
         problems.append(Problem(shown, 1, f"cannot read: {exc.strerror or exc}"))
         return None
-
-
-def builtin_digest() -> str:
-    """The sha256 of the built-in YAML (names and bytes), as :func:`load` computes it."""
-    digest = hashlib.sha256()
-    for shown, path in builtin_files():
-        digest.update(shown.removeprefix(BUILTIN_PREFIX).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def load(extra: list[str] | tuple[str, ...] = (), compiled: bool = True) -> KnowledgeBase:

@@ -1,0 +1,42 @@
+"""The quick bash completion in lmsrx.launch answers exactly as the full CLI (Typer) does."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from lmsrx import launch
+
+CASES = [("drug", "ifo"), ("drug", "d"), ("drug", ""), ("dose", "pld"), ("dose", "zzz"), ("trial", "pa"), ("cite", ""),
+         ("cite", "mangla")]
+
+
+def _env(words: str, cword: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("_LMSRX")}
+    return {**env, "_LMSRX_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+
+
+@pytest.mark.parametrize(("command", "incomplete"), CASES)
+def test_quick_completion_equals_the_full_cli(command, incomplete):
+    env = _env(f"lmsrx {command} {incomplete}", 2)
+    quick = launch.quick_completion(env)
+    assert quick is not None
+    full = subprocess.run([sys.executable, "-c", "from lmsrx.cli import entry; entry()"], env=env,
+                          capture_output=True, text=True, check=False).stdout
+    assert quick == full
+
+
+@pytest.mark.parametrize("words", ["lmsrx drug --fo", "lmsrx options --prior d", "lmsrx drug DOX", "lmsrx drug 'd",
+                                   "lmsrx --kb x.yaml drug d", "lmsrx drug ifosfamide x"])
+def test_anything_else_goes_to_the_full_cli(words):
+    assert launch.quick_completion(_env(words, len(words.split(" ")) - 1)) is None
+    assert launch.quick_completion({"COMP_WORDS": "lmsrx drug d", "COMP_CWORD": "2"}) is None  # not completing
+    assert launch.quick_completion(_env("lmsrx drug d", "x")) is None  # type: ignore[arg-type]
+
+
+def test_the_compiled_names_are_used_only_when_fresh():
+    from lmsrx import files
+
+    assert files.compiled_data() is not None  # the shipped compiled base matches the YAML
+    assert files.compiled_data("0" * 64) is None  # made from other YAML: ignored
+    assert "ifosfamide" in files.quick_names("drugs") and "doxil" in files.quick_names("drugs")
