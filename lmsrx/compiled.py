@@ -11,7 +11,7 @@ import dataclasses
 import json
 import typing
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Callable, Literal, Union
 
 from lmsrx import model
 from lmsrx.files import COMPILED as PATH
@@ -36,7 +36,9 @@ def _encode(obj: Any) -> Any:
 
 
 def dump(kb: Any) -> dict[str, Any]:
-    return {"format": FORMAT, "builtin_sha256": kb.sha256, "files": kb.files,
+    """Plain data for JSON; records not from the built-in base keep the file they came from."""
+    extra = sorted([kind, rid, where] for (kind, rid), where in kb.origin.items() if where != "built-in")
+    return {"format": FORMAT, "builtin_sha256": kb.sha256, "files": kb.files, **({"origin": extra} if extra else {}),
             **{kind: {rid: _encode(rec) for rid, rec in getattr(kb, kind).items()} for kind in ("meta", *model.KINDS)
                if kind != "meta"}, "meta": _encode(kb.meta)}
 
@@ -48,25 +50,51 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def _decode(tp: Any, raw: Any) -> Any:
+    return _decoder(tp)(raw)
+
+
+_DECODERS: dict[Any, Callable[[Any], Any]] = {}
+
+
+def _decoder(tp: Any) -> Callable[[Any], Any]:
+    """A function rebuilding a value of type ``tp`` from its JSON form, made once per type (a 100x base
+    has hundreds of thousands of values: reading the type hints for each would dominate)."""
+    if tp not in _DECODERS:
+        _DECODERS[tp] = _make_decoder(tp)
+    return _DECODERS[tp]
+
+
+def _make_decoder(tp: Any) -> Callable[[Any], Any]:
     origin = typing.get_origin(tp)
     if origin is Union or type(tp).__name__ == "UnionType":
-        if raw is None:
-            return None
-        return _decode(next(a for a in typing.get_args(tp) if a is not type(None)), raw)
+        inner = _decoder(next(a for a in typing.get_args(tp) if a is not type(None)))
+        return lambda raw: None if raw is None else inner(raw)
     if origin is tuple:
-        item = typing.get_args(tp)[0]
-        return tuple(_decode(item, x) for x in raw)
-    if origin is Literal or raw is None:
-        return raw
+        item = _decoder(typing.get_args(tp)[0])
+        return lambda raw: None if raw is None else tuple(item(x) for x in raw)
+    if origin is Literal:
+        return _same
     if tp is Quantity:
-        return parse_quantity(raw)
+        return lambda raw: None if raw is None else parse_quantity(raw)
     if tp is float:
-        return LFloat(raw["f"]) if isinstance(raw, dict) else float(raw)
+        return lambda raw: raw if raw is None else LFloat(raw["f"]) if isinstance(raw, dict) else float(raw)
     if dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        return tp(**{name: _decode(hints[name], value) for name, value in raw.items()})
+        fields: dict[str, Callable[[Any], Any]] = {}
+
+        def record(raw: Any) -> Any:
+            if raw is None:
+                return None
+            if not fields:  # filled on first use, so that a record type may refer to itself
+                fields.update({name: _decoder(hint) for name, hint in _hints(tp).items()})
+            return tp(**{name: fields[name](value) for name, value in raw.items()})
+
+        return record
     if isinstance(tp, type) and issubclass(tp, str):
-        return tp(raw)
+        return lambda raw: None if raw is None else tp(raw)
+    return _same
+
+
+def _same(raw: Any) -> Any:
     return raw
 
 
@@ -75,8 +103,10 @@ def build(data: dict[str, Any], sha256: str) -> Any:
     from lmsrx.kb import KnowledgeBase
 
     records = {kind: {rid: _decode(cls, raw) for rid, raw in data[kind].items()} for kind, cls in model.KINDS.items()}
+    origin = {(kind, rid): "built-in" for kind in model.KINDS for rid in data[kind]}
+    origin.update({(kind, rid): str(where) for kind, rid, where in data.get("origin", [])})
     return KnowledgeBase(meta=_decode(model.Meta, data["meta"]), sha256=sha256, files=list(data["files"]),
-                         origin={(kind, rid): "built-in" for kind in model.KINDS for rid in data[kind]}, **records)
+                         origin=origin, **records)
 
 
 def load(sha256: str) -> Any | None:

@@ -158,7 +158,22 @@ def load(extra: list[str] | tuple[str, ...] = (), compiled: bool = True) -> Know
     """Load and validate the built-in knowledge base plus ``extra`` files or folders.
 
     The built-in base alone comes from its compiled form (:mod:`lmsrx.compiled`) when that was made
-    from exactly the YAML that ships; anything else is parsed and validated from YAML."""
+    from exactly the YAML that ships. With extras, a combination already validated comes from the
+    user's cache (:mod:`lmsrx.kbcache`, keyed by the sha256 of every file's name and bytes); anything
+    else is parsed and validated from YAML (and, with extras, cached). ``compiled=False`` (``kb check``)
+    always validates from YAML."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()  # building thousands of records: collection pauses would only find nothing to free
+    try:
+        return _assemble(extra, compiled)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _assemble(extra: list[str] | tuple[str, ...], compiled: bool) -> KnowledgeBase:
     if compiled and not extra:
         from lmsrx import compiled as compiled_mod
 
@@ -168,31 +183,36 @@ def load(extra: list[str] | tuple[str, ...] = (), compiled: bool = True) -> Know
             ready = None
         if ready is not None:
             return ready
-    import gc
-
-    frozen = gc.isenabled()
-    gc.disable()  # building thousands of records: collection pauses would only find nothing to free
-    try:
-        return _load(extra)
-    finally:
-        if frozen:
-            gc.enable()
-
-
-def _load(extra: list[str] | tuple[str, ...]) -> KnowledgeBase:
-    from lmsrx import schema
-    from lmsrx.yamlsafe import LDict, load_yaml
-
     sources = [(name, path, True) for name, path in builtin_files()]
     sources += [(name, path, False) for name, path in expand_paths(list(extra))]
     problems: list[Problem] = []
     digest = hashlib.sha256()
-    parsed: list[tuple[str, LDict, bool]] = []
+    read: list[tuple[str, bytes, bool]] = []
     for shown, path, builtin in sources:
         data = _read(path, shown, problems)
-        if data is None:
-            continue
-        digest.update(shown.removeprefix(BUILTIN_PREFIX).encode() + b"\0" + data + b"\0")
+        if data is not None:
+            digest.update(shown.removeprefix(BUILTIN_PREFIX).encode() + b"\0" + data + b"\0")
+            read.append((shown, data, builtin))
+    cacheable = compiled and bool(extra) and not problems
+    if cacheable:
+        from lmsrx import kbcache
+
+        ready = kbcache.get(digest.hexdigest())
+        if ready is not None:
+            return ready
+    kb = _load(read, problems, digest.hexdigest(), [s[0] for s in sources])
+    if cacheable:
+        kbcache.put(kb)
+    return kb
+
+
+def _load(read: list[tuple[str, bytes, bool]], problems: list[Problem], sha256: str, files: list[str]) -> KnowledgeBase:
+    """Parse and validate files already read (``problems`` holds what reading found)."""
+    from lmsrx import schema
+    from lmsrx.yamlsafe import LDict, load_yaml
+
+    parsed: list[tuple[str, LDict, bool]] = []
+    for shown, data, builtin in read:
         value, found = load_yaml(data, shown)
         problems += found
         if value is None and not found:
@@ -233,7 +253,7 @@ def _load(extra: list[str] | tuple[str, ...]) -> KnowledgeBase:
         raise KnowledgeError(problems)
     assert isinstance(meta, model.Meta)
     return KnowledgeBase(
-        meta=meta, sha256=digest.hexdigest(), files=[s[0] for s in sources], origin=origin,
+        meta=meta, sha256=sha256, files=files, origin=origin,
         **{kind: dict(sorted(built[kind].items())) for kind in model.KINDS},
     )
 

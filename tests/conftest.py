@@ -12,6 +12,7 @@ def clean_env(monkeypatch):
     for var in ENV_VARS:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("LMSRX_CACHE_DIR", "")  # --kb extras validated every time (tests/test_kbcache.py turns it on)
 
 
 @pytest.fixture(scope="session")
