@@ -13,6 +13,7 @@ from typing import Any, List, Optional
 import typer
 
 from lmsrx import __version__, vocab
+from lmsrx.launch import quiet_stdout
 from lmsrx.errors import (ExitCode, Interrupted, KnowledgeError, LmsrxError, OutputClosed, UsageError, dose_status,
                           options_status)
 
@@ -727,12 +728,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     except LmsrxError as exc:
         return report(exc)
     except OutputClosed as exc:
-        _quiet_stdout()
+        quiet_stdout()
         if exc.code != ExitCode.BROKEN_PIPE:
             sys.stderr.write(f"lmsrx: error: {exc.why}\n")
         return int(exc.code)
     except (Interrupted, KeyboardInterrupt):
-        _quiet_stdout()
+        quiet_stdout()
         sys.stderr.write("lmsrx: interrupted\n")
         return int(ExitCode.INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - no traceback may reach a user
@@ -749,9 +750,3 @@ def entry() -> None:
     sys.exit(main())
 
 
-def _quiet_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.__stdout__.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass

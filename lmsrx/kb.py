@@ -197,12 +197,13 @@ def _assemble(extra: list[str] | tuple[str, ...], compiled: bool) -> KnowledgeBa
     if cacheable:
         from lmsrx import kbcache
 
-        ready = kbcache.get(digest.hexdigest())
+        key = kbcache.key([(shown, data) for shown, data, _ in read])
+        ready = kbcache.get(key, digest.hexdigest())
         if ready is not None:
             return ready
     kb = _load(read, problems, digest.hexdigest(), [s[0] for s in sources])
     if cacheable:
-        kbcache.put(kb)
+        kbcache.put(key, kb)
     return kb
 
 

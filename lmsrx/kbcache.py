@@ -2,20 +2,23 @@
 
 A combination of the built-in base and extra files, once validated, is kept as plain JSON (the same
 form as the compiled built-in base, :mod:`lmsrx.compiled`; never pickle) under the user's cache
-directory, named by the sha256 of every file's name and bytes. The next load with the same files
-rebuilds the records from it without parsing or validating YAML; a changed file changes the sha256,
-so it is validated again, and a changed lmsrx (any module's size or time) ignores older entries.
-``kb check`` never reads the cache.
+directory, named by a key over every file's full name and the sha256 of its bytes (each framed, so
+no file can pose as several). The next load with the same files rebuilds the records from it
+without parsing or validating YAML; a changed file changes the key, so it is validated again, and a
+changed lmsrx (any module's size or time) ignores older entries. ``kb check`` never reads the cache.
 
-Where: ``$LMSRX_CACHE_DIR`` if set (set it empty to turn the cache off), else
-``$XDG_CACHE_HOME/lmsrx``, else ``~/.cache/lmsrx``. A cache file that is not the user's own, is
-writable by others, or does not decode is ignored (and the YAML validated). Writing is best effort:
-a read-only or missing home only costs the speed-up. At most :data:`KEEP` combinations are kept.
+Where: ``$LMSRX_CACHE_DIR`` if it is an absolute path (empty or relative turns the cache off), else
+``$XDG_CACHE_HOME/lmsrx`` (if absolute), else ``~/.cache/lmsrx``; no home, no cache. A folder or
+file that is not the user's own or is writable by group or others is not used, and an entry that
+does not decode is ignored (the YAML is validated instead). Writing is best effort: a read-only or
+missing place only costs the speed-up. The :data:`KEEP` most recently used combinations are kept.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +26,23 @@ KEEP = 16
 
 
 def directory() -> Path | None:
-    """The cache folder, or None when the cache is turned off."""
+    """The cache folder, or None when the cache is turned off or there is no home."""
     env = os.environ.get("LMSRX_CACHE_DIR")
     if env is not None:
-        return Path(env) if env.strip() else None
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "lmsrx"
+        return Path(env) if os.path.isabs(env) else None
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / "lmsrx"
+    try:
+        return Path.home() / ".cache" / "lmsrx"
+    except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry (containers run with -u)
+        return None
+
+
+def key(files: list[tuple[str, bytes]]) -> str:
+    """The cache key of a combination: each file's full name and the sha256 of its bytes, as JSON."""
+    parts = [[name, hashlib.sha256(data).hexdigest()] for name, data in files]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=True).encode()).hexdigest()
 
 
 def code_stamp() -> str:
@@ -45,56 +58,87 @@ def code_stamp() -> str:
     return "|".join(parts)
 
 
-def _file(sha256: str) -> Path | None:
+def _private(st: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else."""
+    return (not hasattr(os, "getuid") or st.st_uid == os.getuid()) and not st.st_mode & 0o022
+
+
+def _folder() -> Path | None:
+    """The cache folder if it exists and is private (None otherwise)."""
     folder = directory()
-    return None if folder is None else folder / f"kb-{sha256}.json"
+    try:
+        return folder if folder is not None and _private(folder.stat()) and folder.is_dir() else None
+    except OSError:
+        return None
 
 
-def get(sha256: str) -> Any | None:
-    """The knowledge base validated earlier from exactly these files, or None."""
+def get(cache_key: str, sha256: str) -> Any | None:
+    """The knowledge base validated earlier from exactly these files (whose content digest is ``sha256``),
+    or None."""
     from lmsrx import compiled
 
-    path = _file(sha256)
-    if path is None:
+    folder = _folder()
+    if folder is None:
         return None
+    path = folder / f"kb-{cache_key}.json"
     try:
-        st = path.stat()
-        if (hasattr(os, "getuid") and st.st_uid != os.getuid()) or st.st_mode & 0o022:
-            return None  # not ours alone: validate from YAML instead
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())  # the file actually opened, not a name that could be swapped
+            if not stat.S_ISREG(st.st_mode) or not _private(st):
+                return None
+            data = json.loads(handle.read().decode("utf-8"))
         if (not isinstance(data, dict) or data.get("code") != code_stamp() or data.get("format") != compiled.FORMAT
-                or data.get("builtin_sha256") != sha256):
+                or data.get("cache_key") != cache_key or data.get("builtin_sha256") != sha256):
             return None
-        return compiled.build(data, sha256)
+        kb = compiled.build(data, sha256)
     except Exception:  # noqa: BLE001 - a missing, damaged or foreign cache file only means validating again
         return None
+    try:
+        os.utime(path)  # recently used: pruned last
+    except OSError:
+        pass
+    return kb
 
 
-def put(kb: Any) -> None:
+def put(cache_key: str, kb: Any) -> None:
     """Keep a validated knowledge base for next time (best effort, atomic, private to the user)."""
     from lmsrx import compiled
 
-    path = _file(kb.sha256)
-    if path is None:
+    folder = directory()
+    if folder is None:
         return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = folder / f".kb-{cache_key}.{os.getpid()}.tmp"
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        text = json.dumps({**compiled.dump(kb), "code": code_stamp()}, ensure_ascii=False, separators=(",", ":"))
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if _folder() is None:
+            return
+        text = json.dumps({**compiled.dump(kb), "cache_key": cache_key, "code": code_stamp()},
+                          ensure_ascii=False, separators=(",", ":"))
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.replace(tmp, path)
-        _prune(path.parent)
+        os.replace(tmp, folder / f"kb-{cache_key}.json")
     except (OSError, ValueError, TypeError):
         try:
             tmp.unlink()
         except OSError:
             pass
+        return
+    _prune(folder)
 
 
 def _prune(folder: Path) -> None:
-    """Keep the :data:`KEEP` most recently written combinations."""
-    files = sorted(folder.glob("kb-*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for old in files[KEEP:]:
-        old.unlink(missing_ok=True)
+    """Keep the :data:`KEEP` most recently used combinations; anything odd in the folder is skipped."""
+    entries = []
+    for path in folder.glob("kb-*.json"):
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            entries.append((st.st_mtime_ns, path))
+    for _, path in sorted(entries, reverse=True)[KEEP:]:
+        try:
+            path.unlink()
+        except OSError:
+            pass

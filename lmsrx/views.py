@@ -12,7 +12,9 @@ from lmsrx.render import Section, View
 def kb_info(kb: Any) -> View:
     meta = kb.meta
     counts = kb.counts()
-    extra = [f for f in kb.files if not f.startswith("knowledge/")]
+    from lmsrx.files import builtin_files
+
+    extra = kb.files[len(builtin_files()):]  # the built-in files come first (a user's "knowledge/x.yaml" is still extra)
     by_origin: dict[str, list[str]] = {"primary source": [], "checked publication": [], "newer than the source": []}
     for ev in kb.evidence.values():
         origin = ("newer than the source" if ev.newer_than_source else

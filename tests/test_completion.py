@@ -27,9 +27,11 @@ def test_quick_completion_equals_the_full_cli(command, incomplete):
 
 
 @pytest.mark.parametrize("words", ["lmsrx drug --fo", "lmsrx options --prior d", "lmsrx drug DOX", "lmsrx drug 'd",
-                                   "lmsrx --kb x.yaml drug d", "lmsrx drug ifosfamide x"])
+                                   "lmsrx --kb x.yaml drug d", "lmsrx drug ifosfamide x", "'lmsrx drug ifo",
+                                   '"lmsrx drug ifo', "lmsrx\\ drug ifo", "lmsrx\tx drug ifo", " drug ifo",
+                                   "lmsrx drug ifo\n", "lmsrx drug \nifo", "lmsrx drug ifo\r"])
 def test_anything_else_goes_to_the_full_cli(words):
-    assert launch.quick_completion(_env(words, len(words.split(" ")) - 1)) is None
+    assert launch.quick_completion(_env(words, 2)) is None
     assert launch.quick_completion({"COMP_WORDS": "lmsrx drug d", "COMP_CWORD": "2"}) is None  # not completing
     assert launch.quick_completion(_env("lmsrx drug d", "x")) is None  # type: ignore[arg-type]
 
@@ -40,3 +42,14 @@ def test_the_compiled_names_are_used_only_when_fresh():
     assert files.compiled_data() is not None  # the shipped compiled base matches the YAML
     assert files.compiled_data("0" * 64) is None  # made from other YAML: ignored
     assert "ifosfamide" in files.quick_names("drugs") and "doxil" in files.quick_names("drugs")
+
+
+@pytest.mark.parametrize(("redirect", "status"), [(">&-", 74), (">/dev/full", 74)])
+def test_a_quick_answer_that_cannot_be_written_exits_like_the_full_cli(redirect, status):
+    if redirect == ">/dev/full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    for env in (_env("lmsrx drug ifo", 2), {k: v for k, v in os.environ.items() if not k.startswith("_LMSRX")}):
+        args = "" if "_LMSRX_COMPLETE" in env else " --version"
+        done = subprocess.run(f"{sys.executable} -c 'from lmsrx.launch import entry; entry()'{args} {redirect}",
+                              shell=True, env=env, capture_output=False, stderr=subprocess.PIPE, text=True, check=False)
+        assert done.returncode == status and "Traceback" not in done.stderr and "cannot write" in done.stderr

@@ -53,7 +53,7 @@ def test_a_changed_file_is_validated_again(cache, overlay, monkeypatch):
     assert (problem.path, problem.line) == (str(overlay), 2)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "foreign code", "group-writable", "other sha"])
+@pytest.mark.parametrize("damage", ["garbage", "foreign code", "group-writable", "other sha", "other key", "open folder"])
 def test_a_damaged_or_foreign_cache_entry_is_ignored(cache, overlay, monkeypatch, damage):
     kbmod.load([str(overlay)])
     (entry,) = cache.glob("kb-*.json")
@@ -64,8 +64,12 @@ def test_a_damaged_or_foreign_cache_entry_is_ignored(cache, overlay, monkeypatch
         entry.write_text(json.dumps({**data, "code": "lmsrx 0.0.0"}), encoding="utf-8")
     elif damage == "group-writable":
         os.chmod(entry, 0o664)
-    else:
+    elif damage == "other sha":
         entry.write_text(json.dumps({**data, "builtin_sha256": "0" * 64}), encoding="utf-8")
+    elif damage == "other key":
+        entry.write_text(json.dumps({**data, "cache_key": "0" * 64}), encoding="utf-8")
+    else:
+        os.chmod(cache, 0o770)  # a folder others may write to is not used at all
     calls = _count_validations(monkeypatch)
     again = kbmod.load([str(overlay)])
     assert calls == [1] and ("references", "extra-ref") in again.origin
@@ -89,20 +93,71 @@ def test_the_cache_can_be_turned_off_and_a_read_only_place_costs_nothing(tmp_pat
 
 
 def test_where_the_cache_lives(monkeypatch, tmp_path):
-    monkeypatch.delenv("LMSRX_CACHE_DIR", raising=False)
+    monkeypatch.setenv("LMSRX_CACHE_DIR", "relative/cache")  # would scatter caches wherever lmsrx runs: off
+    assert kbcache.directory() is None
+    monkeypatch.delenv("LMSRX_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert kbcache.directory() == tmp_path / "xdg" / "lmsrx"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # not absolute: ignored, as the XDG spec says
     assert kbcache.directory() == kbcache.Path.home() / ".cache" / "lmsrx"
 
 
-def test_only_the_newest_combinations_are_kept(cache, tmp_path, monkeypatch):
+def test_no_home_means_no_cache_not_a_crash(monkeypatch, overlay):
+    monkeypatch.delenv("LMSRX_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(kbcache.Path, "home", staticmethod(no_home))
+    assert kbcache.directory() is None
+    assert ("references", "extra-ref") in kbmod.load([str(overlay)]).origin
+
+
+def test_one_file_cannot_pose_as_two(cache, tmp_path):
+    """The key frames each file: a file holding 'A NUL name NUL B' is not the pair (A, B)."""
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(OVERLAY, encoding="utf-8")
+    second.write_text(OVERLAY.replace("extra-ref", "other-ref"), encoding="utf-8")
+    kbmod.load([str(first), str(second)])
+    posing = tmp_path / "posing" / "a.yaml"
+    posing.parent.mkdir()
+    posing.write_bytes(first.read_bytes() + b"\0" + str(second).encode() + b"\0" + second.read_bytes())
+    with pytest.raises(KnowledgeError):
+        kbmod.load([str(posing)])
+
+
+def test_a_user_folder_named_knowledge_is_still_extra(cache, tmp_path, monkeypatch, run):
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "x.yaml").write_text(OVERLAY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):  # cold, then from the cache
+        info = json.loads(run("--kb", "knowledge/x.yaml", "kb", "info", "--json").stdout)
+        assert info["extra_files"] == ["knowledge/x.yaml"]
+    (tmp_path / "x.yaml").write_text(OVERLAY, encoding="utf-8")  # the same bytes under another name
+    info = json.loads(run("--kb", "x.yaml", "kb", "info", "--json").stdout)
+    assert info["extra_files"] == ["x.yaml"]
+
+
+def test_only_the_most_recently_used_combinations_are_kept(cache, tmp_path, monkeypatch):
     monkeypatch.setattr(kbcache, "KEEP", 2)
-    for i in range(4):
-        path = tmp_path / f"extra{i}.yaml"
+    cache.mkdir(mode=0o700)
+    (cache / "kb-dangling.json").symlink_to(tmp_path / "nowhere")  # odd entries do not stop pruning
+    (cache / "kb-folder.json").mkdir()
+    a, b, c = (tmp_path / f"{name}.yaml" for name in "abc")
+    for i, path in enumerate((a, b, c)):
         path.write_text(OVERLAY.replace("extra-ref", f"extra-ref-{i}"), encoding="utf-8")
-        kbmod.load([str(path)])
-    assert len(list(cache.glob("kb-*.json"))) == 2
+    kbmod.load([str(a)])
+    kbmod.load([str(b)])
+    for when, entry in ((1, a), (2, b)):  # both long unused, a the longest...
+        (hit,) = [p for p in cache.glob("kb-*.json") if p.is_file() and not p.is_symlink()
+                  and str(entry) in p.read_text(encoding="utf-8")]
+        os.utime(hit, (when, when))
+    kbmod.load([str(a)])  # ...until a is used again
+    kbmod.load([str(c)])  # a third entry: the least recently used (b) goes
+    regular = [p for p in cache.glob("kb-*.json") if p.is_file() and not p.is_symlink()]
+    assert len(regular) == 2 and not any(str(b) in p.read_text(encoding="utf-8") for p in regular)
 
 
 def test_the_cli_gives_the_same_answer_from_the_cache(run, cache, overlay):
