@@ -159,7 +159,7 @@ def load(extra: list[str] | tuple[str, ...] = (), compiled: bool = True) -> Know
 
     The built-in base alone comes from its compiled form (:mod:`lmsrx.compiled`) when that was made
     from exactly the YAML that ships. With extras, a combination already validated comes from the
-    user's cache (:mod:`lmsrx.kbcache`, keyed by the sha256 of every file's name and bytes); anything
+    user's cache (:mod:`lmsrx.kbcache`, keyed by each file's full name and content hash); anything
     else is parsed and validated from YAML (and, with extras, cached). ``compiled=False`` (``kb check``)
     always validates from YAML."""
     import gc
