@@ -161,9 +161,7 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
                          hint="give the prior drugs (--prior doxorubicin), or leave --prior out if unknown")
     known_classes = drug_classes(kb)
     exclude = frozenset(d for name in _strings(raw.get("exclude"), "exclude")
-                        for d in ([x.id for x in kb.drugs.values() if x.drug_class == name.lower()]
-                                  if name.lower() in known_classes
-                                  else [_drug_id(name, kb, "exclude", extra=sorted(known_classes))]))
+                        for d in _drugs_named(name.lower(), kb, "exclude", known_classes))
     return Patient(
         id=pid, setting=setting, line=line, histology=histology, grade=grade,
         size_cm=size, depth=depth, age=age, margin=margin, progressed_on=progressed, progressed_drugs=progressed_drugs, biomarkers=biomarkers, prior=prior, prior_drugs=drugs,
@@ -244,14 +242,17 @@ def _progressed(names: list[str], kb: Any) -> tuple[tuple[str, ...], frozenset[s
     for name in (n.lower() for n in names):
         if name == "none":
             raise UsageError("--progressed-on takes drugs or classes; leave it out if the disease progressed on none")
-        if name in classes:
-            out.append(name)
-            drugs.update(d.id for d in kb.drugs.values() if d.drug_class == name)
-            continue
-        drug_id = _drug_id(name, kb, "progressed-on", extra=sorted(classes))
-        out.append(drug_id)
-        drugs.add(drug_id)
+        named = _drugs_named(name, kb, "progressed-on", classes)
+        out.append(name if name in classes else named[0])
+        drugs.update(named)
     return tuple(dict.fromkeys(out)), frozenset(drugs)
+
+
+def _drugs_named(name: str, kb: Any, what: str, classes: set[str] | frozenset[str]) -> list[str]:
+    """The drug ids a (lower-case) name stands for: every drug of a class, or the one drug it names."""
+    if name in classes:
+        return [d.id for d in kb.drugs.values() if d.drug_class == name]
+    return [_drug_id(name, kb, what, extra=sorted(classes))]
 
 
 def _size(value: Any) -> float | None:
