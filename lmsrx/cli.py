@@ -1,11 +1,11 @@
-"""The lmsrx command line: parse options, call the core, render, map errors to exit codes.
+"""The lmsrx command line as Typer declares it: options, help and completion.
 
-Nothing heavy is imported at module level: the knowledge base, YAML and Rich are
-loaded only by the commands that need them, so ``--help`` and tab completion stay fast.
+Each command's body is in :mod:`lmsrx.commands` (called with plain values); errors become exit codes
+in :func:`lmsrx.launch.run`. The everyday calls are read without this module (:mod:`lmsrx.fastargs`),
+from a description of it (``lmsrx/_compiled/cli.json``) that a test keeps equal to it.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from typing import Any, List, Optional
@@ -13,9 +13,8 @@ from typing import Any, List, Optional
 import typer
 
 from lmsrx import __version__, vocab
-from lmsrx.launch import quiet_stdout
-from lmsrx.errors import (ExitCode, Interrupted, KnowledgeError, LmsrxError, OutputClosed, UsageError, dose_status,
-                          options_status)
+from lmsrx.commands import State
+from lmsrx.launch import run
 
 HELP = """Treatment options and dosing rules for leiomyosarcoma (LMS), with their evidence.
 
@@ -72,9 +71,11 @@ kb_app = typer.Typer(help="Check and describe the knowledge base.", rich_markup_
 app.add_typer(kb_app, name="kb")
 
 
-class State:
-    extra_kb: list[str] = []
-    no_pager: bool = False
+def _call(command: str, params: dict) -> None:
+    """Run a command's body (:mod:`lmsrx.commands`) with its parameters as plain values."""
+    from lmsrx.commands import COMMANDS
+
+    raise typer.Exit(int(COMMANDS[command](**{name: _v(value) for name, value in params.items()})))
 
 
 def _version(value: bool) -> None:
@@ -104,28 +105,6 @@ FORMAT_HELP = "Default: table on a terminal, tsv otherwise. --json is short for 
 COLOR_HELP = "Colour: auto (a terminal and no NO_COLOR), always or never."
 
 
-def _terminal(color: str) -> Any:
-    from lmsrx.render import Terminal
-
-    is_tty = sys.stdout.isatty()
-    columns = os.environ.get("COLUMNS", "").strip()
-    piped = int(columns) if columns.isascii() and columns.isdecimal() and len(columns) <= 4 else 0
-    size = shutil.get_terminal_size((80, 24))
-    width = size.columns if is_tty else piped or 100
-    from lmsrx.render import color_wanted
-
-    return Terminal(is_tty=is_tty, width=max(40, min(width, 240)), color=color_wanted(color, is_tty),
-                    height=max(size.lines, 5), pager=is_tty and not State.no_pager)
-
-
-def emit(view: Any, fmt: Any, color: Any) -> None:
-    """The one way a command writes its answer: choose the format, then :func:`lmsrx.render.render`."""
-    from lmsrx.render import default_format, render
-
-    terminal = _terminal(_v(color))
-    render(view, _v(fmt) or default_format(terminal, view), terminal, sys.stdout)
-
-
 def _complete(kind: str, extra: tuple[str, ...] = ()):
     """Complete names of one kind (plus ``extra`` words): :func:`lmsrx.files.completions`."""
     def complete(incomplete: str) -> list[str]:
@@ -136,12 +115,6 @@ def _complete(kind: str, extra: tuple[str, ...] = ()):
     return complete
 
 
-def load_kb(extra: Optional[List[str]] = None) -> Any:
-    from lmsrx import kb
-
-    return kb.load([*State.extra_kb, *(extra or [])])
-
-
 # ------------------------------------------------------------------ kb
 @kb_app.command("check")
 def kb_check(
@@ -150,11 +123,7 @@ def kb_check(
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """Validate the built-in knowledge base plus extra files; exit 4 listing every problem as file:line."""
-    from lmsrx import views
-
-    from lmsrx import kb as kb_mod
-
-    emit(views.kb_check(kb_mod.load([*State.extra_kb, *(paths or [])], compiled=False)), fmt, color)
+    return _call("kb check", locals())
 
 
 @kb_app.command("info")
@@ -163,9 +132,7 @@ def kb_info(
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """Version, review date, record counts, sha256 of the content, and sources."""
-    from lmsrx import views
-
-    emit(views.kb_info(load_kb()), fmt, color)
+    return _call("kb info", locals())
 
 
 # ------------------------------------------------------------------ options
@@ -194,33 +161,11 @@ P_EXCLUDE = typer.Option(None, "--exclude", metavar="DRUG_OR_CLASS", help="Repea
 P_FILE = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values.")
 
 
-PATIENT_KEYS = {"setting": "setting", "line": "line", "histology": "histology", "grade": "grade", "size": "size_cm",
-                "depth": "depth", "age": "age", "margin": "margin", "biomarker": "biomarkers", "prior": "prior",
-                "progressed_on": "progressed_on", "condition": "conditions",
-                "anthracycline_ineligible": "anthracycline_ineligible", "exclude": "exclude"}
 
 
-def _patient_flags(given: dict) -> dict:
-    """The patient flags of a command (its parameters) under the patient file's keys."""
-    return {key: given[name] for name, key in PATIENT_KEYS.items()}
 
 
-def _given(value: Any) -> bool:
-    """A flag the user gave: anything but absent, an unset switch or an empty repeat (0 counts)."""
-    return value is not None and value is not False and value != []
 
-
-def _patient(patient: Optional[str], **flags: Any) -> dict:
-    """The patient mapping from a file (if any) and the flags given (which win)."""
-    from lmsrx import patient as patient_mod
-
-    given = {k: _v(v) for k, v in flags.items() if _given(v)}
-    raw: dict = {}
-    if patient is not None:
-        raw = patient_mod.read_document(_read_input(patient), patient if patient != "-" else "<stdin>")
-        if not isinstance(raw, dict):
-            raise UsageError(f"{patient}: a patient file holds one mapping of keys to values")
-    return {**raw, **given}
 
 
 @app.command("options")
@@ -249,20 +194,7 @@ def options(
 
     Exit codes: 0 at least one candidate, 1 none, 2 usage error.
     """
-    flags = _patient_flags(locals())
-    if batch is not None:
-        if patient is not None or any(_given(v) for v in flags.values()):
-            raise UsageError("--batch takes every patient from the file; do not combine it with --patient or patient flags")
-        if long:
-            raise UsageError("--long is for the table of one patient; a batch writes ndjson, csv or tsv")
-        raise typer.Exit(_batch(batch, _v(fmt), explain, compact, jobs))
-    if compact or jobs != 1:
-        raise UsageError("--compact and --jobs go with --batch")
-    from lmsrx import api
-
-    result = api.options(_patient(patient, **flags), load_kb(), explain, long)
-    emit(result.view(), fmt, color)
-    raise typer.Exit(result.exit_status)
+    return _call("options", locals())
 
 
 ReportFormat = vocab.choices("ReportFormat", ("html", "markdown"))
@@ -288,39 +220,9 @@ def report_cmd(
 
     Exit codes: 0 at least one candidate, 1 none, 2 usage error.
     """
-    import datetime
-
-    from lmsrx import __version__ as version
-    from lmsrx import api, views
-    from lmsrx import report as report_mod
-
-    flags = _patient_flags(locals())
-    kb = load_kb()
-    answer = api.options(_patient(patient, **flags), kb).value
-    generated = os.environ.get("LMSRX_REPORT_DATE") or datetime.date.today().isoformat()
-    view = views.report(report_mod.board(kb, answer, generated, version))
-    chosen = _v(fmt) or ("html" if output and output.lower().endswith((".html", ".htm")) else "markdown")
-    _write_document(view, chosen, output)
-    raise typer.Exit(int(options_status(len(answer.candidates))))
+    return _call("report", locals())
 
 
-def _write_document(view: Any, fmt: str, output: Optional[str]) -> None:
-    """A page to a file (``-o``) or stdout, through the one render layer."""
-    from lmsrx.render import Terminal, render
-
-    if output is None:
-        render(view, fmt, Terminal(), sys.stdout)
-        return
-    import io
-
-    buf = io.StringIO()
-    render(view, fmt, Terminal(), buf)
-    try:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(buf.getvalue())
-    except OSError as exc:
-        raise OutputClosed(ExitCode.OUTPUT_ERROR, f"cannot write {output}: {exc.strerror or exc}") from None
-    sys.stderr.write(f"lmsrx: wrote {output}\n")
 
 
 CompareFormat = vocab.choices("CompareFormat", (*vocab.FORMATS, "html"))
@@ -342,67 +244,16 @@ def compare_cmd(
       lmsrx compare gemcitabine-docetaxel doxorubicin --format html -o compare.html
       lmsrx compare palette trabectedin-vs-dacarbazine
     """
-    from lmsrx import views
-    from lmsrx import report as report_mod
-
-    if len(names) < 2:
-        raise UsageError("compare needs at least two regimens, drugs or trials")
-    if len(names) > 6:
-        raise UsageError("compare at most six at a time")
-    kb = load_kb()
-    view = views.compare(kb, report_mod.compare(kb, names))
-    chosen = _v(fmt)
-    if chosen == "html" or output is not None:
-        _write_document(view, chosen or ("html" if output and output.lower().endswith((".html", ".htm")) else "markdown"), output)
-        return
-    emit(view, chosen, color)
+    return _call("compare", locals())
 
 
 MAX_INPUT = 64 * 1024 * 1024
 
 
-def _read_input(name: str) -> str:
-    try:
-        if name == "-":
-            data = sys.stdin.buffer.read(MAX_INPUT + 1)
-        else:
-            with open(name, "rb") as handle:
-                data = handle.read(MAX_INPUT + 1)
-        if len(data) > MAX_INPUT:
-            raise UsageError(f"{name}: larger than {MAX_INPUT // (1024 * 1024)} MiB")
-        return data.decode("utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{name}: not UTF-8 text") from None
 
 
-def _batch(name: str, fmt: Optional[str], explain: bool, compact: bool = False, jobs: int = 1) -> int:
-    from lmsrx import batch
-
-    fmt = fmt or "ndjson"
-    if fmt not in ("ndjson", "csv", "tsv"):
-        raise UsageError("--batch writes ndjson (default), csv or tsv")
-    kb = load_kb()
-    results = batch.evaluate(kb, _byte_lines(name), explain, compact) if jobs == 1 else \
-        batch.parallel(kb, _byte_lines(name), explain, compact, jobs, fmt)
-    return _write_batch(results, fmt)
 
 
-def _write_batch(results: Any, fmt: str) -> int:
-    """Stream batch answers as they come: one NDJSON line each, or csv/tsv rows with one header."""
-    from lmsrx.render import write_rows
-
-    worst, header = 0, True
-    for result in results:
-        worst = max(worst, result.exit_code)
-        if fmt == "ndjson":
-            sys.stdout.write(result.line() + "\n")
-        else:
-            write_rows(result.table_rows(), fmt, sys.stdout, header)
-            header = False
-    sys.stdout.flush()
-    return worst
 
 
 # ------------------------------------------------------------------ completion (fast: reads one YAML file, no validation)
@@ -423,9 +274,7 @@ def drug_cmd(
       lmsrx drug ifosfamide
       lmsrx drug doxil --format json
     """
-    from lmsrx import api
-
-    emit(api.drug(name, load_kb()).view(), fmt, color)
+    return _call("drug", locals())
 
 
 @app.command("drugs")
@@ -436,13 +285,7 @@ def drugs_cmd(
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """List the drugs (one id per line when piped)."""
-    from lmsrx import views
-
-    drug_class, status = _v(drug_class), _v(status)
-    kb = load_kb()
-    items = [d for d in kb.drugs.values() if (drug_class is None or d.drug_class == drug_class)
-             and (status is None or d.lms_status == status)]
-    emit(views.drugs(kb, items), fmt, color)
+    return _call("drugs", locals())
 
 
 @app.command("dose")
@@ -475,13 +318,7 @@ def dose_cmd(
 
     Exit codes: 0 ok or warning, 2 usage error, 3 exceeds (or a warning with --fail-on warning).
     """
-    from lmsrx import api
-
-    result = api.dose(drug, planned, bsa=bsa, height=height, weight=weight, formula=_v(formula), per=_v(per), over=over,
-                      route=_v(route), hepatic=_v(hepatic), cardiac_radiation=cardiac_radiation, cumulative=cumulative,
-                      kb=load_kb())
-    emit(result.view(), fmt, color)
-    raise typer.Exit(int(dose_status(result.verdict, _v(fail_on))))
+    return _call("dose", locals())
 
 
 @app.command("order")
@@ -501,65 +338,13 @@ def order_cmd(
 
     Exit codes: 0 ok or warnings, 2 usage error (a bad order names its line), 3 something exceeds.
     """
-    from lmsrx import api
-
-    fail_on = _v(fail_on)
-    if (file is None) == (batch is None):
-        raise UsageError("give one order FILE, or --batch FILE")
-    if batch is not None:
-        raise typer.Exit(_order_batch(batch, _v(fmt), fail_on))
-    name = "<stdin>" if file == "-" else file
-    raw = _read_document(_read_input(file), name)
-    result = api.order(raw, load_kb(), name)
-    emit(result.view(), fmt, color)
-    raise typer.Exit(int(dose_status(result.verdict, fail_on)))
+    return _call("order", locals())
 
 
-def _read_document(text: str, name: str) -> Any:
-    """YAML (strict, with line numbers) or JSON."""
-    from lmsrx import patient
-    from lmsrx.yamlsafe import load_yaml
-
-    value, problems = load_yaml(text.encode("utf-8", "surrogatepass"), name)
-    if problems:
-        if text.lstrip().startswith("{"):
-            return patient.loads_json(text, name)
-        raise UsageError("; ".join(str(p) for p in problems[:5]))
-    return value
 
 
-def _order_batch(name: str, fmt: Optional[str], fail_on: str) -> int:
-    from lmsrx import batch
-
-    fmt = fmt or "ndjson"
-    if fmt not in ("ndjson", "csv", "tsv"):
-        raise UsageError("--batch writes ndjson (default), csv or tsv")
-    return _write_batch(batch.orders(load_kb(), _byte_lines(name), fail_on), fmt)
 
 
-def _byte_lines(name: str) -> Any:
-    """Lines of a file or stdin as bytes, split on newline only (each decoded alone by the caller)."""
-    try:
-        handle = sys.stdin.buffer if name == "-" else open(name, "rb")
-    except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
-
-    from lmsrx.batch import MAX_LINE_BYTES, TOO_LONG
-
-    def lines() -> Any:
-        with handle:
-            while True:
-                raw = handle.readline(MAX_LINE_BYTES + 1)
-                if not raw:
-                    return
-                if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                    yield TOO_LONG  # reported first; then the rest of the line is skipped unread
-                    while raw and not raw.endswith(b"\n"):
-                        raw = handle.readline(MAX_LINE_BYTES)
-                    continue
-                yield raw.rstrip(b"\r\n") if raw.endswith(b"\n") else raw
-
-    return lines()
 
 
 # ------------------------------------------------------------------ evidence: trial, trials, search, cite
@@ -577,9 +362,7 @@ def trial_cmd(
       lmsrx trial trabectedin-vs-dacarbazine --plot
       lmsrx trial palette --format json
     """
-    from lmsrx import api
-
-    emit(api.trial(trial_id, load_kb(), plot, _terminal(color).width).view(), fmt, color)
+    return _call("trial", locals())
 
 
 @app.command("trials")
@@ -591,13 +374,7 @@ def trials_cmd(
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """List the evidence records (trials, analyses, guideline and review statements)."""
-    from lmsrx import views
-
-    setting = _v(setting)
-    kb = load_kb()
-    drug_id = kb.lookup("drugs", drug, "drug").id if drug else None
-    items = [e for e in kb.evidence.values() if (drug_id is None or drug_id in e.drugs) and (setting is None or setting in e.settings)]
-    emit(views.trials(kb, items, plot, _terminal(_v(color)).width), fmt, color)
+    return _call("trials", locals())
 
 
 @app.command("search")
@@ -613,15 +390,7 @@ def search_cmd(
     Example:
       lmsrx search hepatotoxicity
     """
-    from lmsrx import search, views
-
-    query = " ".join(text)
-    if not query.strip():
-        raise UsageError("give words to search for, e.g. lmsrx search hepatotoxicity")
-    if len(query) > 500:
-        raise UsageError("search text is limited to 500 characters")
-    kb = load_kb()
-    emit(views.search(search.search(kb, query, limit), query), fmt, color)
+    return _call("search", locals())
 
 
 @app.command("cite")
@@ -637,112 +406,23 @@ def cite_cmd(
       lmsrx cite demetri-2016-trabectedin --format bibtex
       lmsrx cite palette --format ris
     """
-    from lmsrx import views
-
-    kb = load_kb()
-    key = ref_id.strip().lower()
-    if key in kb.references:
-        refs = [key]
-    else:
-        record = kb.evidence.get(key) or kb.regimens.get(key) or kb.find_drug(key)
-        if record is None:
-            kb.lookup("references", key, "reference")
-        refs = list(record.cite)
-    emit(views.citations(kb, refs), _v(fmt), "never")
+    return _call("cite", locals())
 
 
 # ------------------------------------------------------------------ entry point and exit codes
-def report(exc: LmsrxError) -> int:
-    """The one place that turns an expected error into a message on stderr and an exit code."""
-    from lmsrx.render import clean
-
-    err = sys.stderr
-
-    def say(text: str) -> None:
-        text = clean(text)
-        err.write((text if len(text) <= 2000 else text[:2000] + "...") + "\n")
-
-    if isinstance(exc, KnowledgeError):
-        for problem in exc.problems:
-            say(str(problem))
-        say(f"lmsrx: {exc.message}")
-    else:
-        say(f"lmsrx: error: {exc.message}")
-    if exc.hint:
-        say(f"lmsrx: {exc.hint}")
-    return int(exc.exit_code)
 
 
-class _GuardedStdout:
-    """stdout that turns a failed write into :class:`OutputClosed` (see errors.py for why)."""
-
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-
-    def _guard(self, call: Any, *args: Any) -> Any:
-        try:
-            return call(*args)
-        except BrokenPipeError:
-            raise OutputClosed(ExitCode.BROKEN_PIPE, "the reader closed the pipe") from None
-        except (OSError, ValueError) as exc:  # ENOSPC, EIO, a closed file
-            raise OutputClosed(ExitCode.OUTPUT_ERROR, f"cannot write the output: {getattr(exc, 'strerror', None) or exc}") from None
-
-    def write(self, text: str) -> int:
-        return self._guard(self._stream.write, text)
-
-    def flush(self) -> None:
-        self._guard(self._stream.flush)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise Interrupted()
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Run lmsrx with ``argv`` (default: the command line) and return the exit status; never raises."""
-    import signal
-
-    if sys.stdout is None:
-        sys.stderr.write("lmsrx: error: standard output is closed\n")
-        return int(ExitCode.OUTPUT_ERROR)
     args = list(sys.argv[1:] if argv is None else argv)
     if "--json" in args[: args.index("--") if "--" in args else len(args)]:  # --json is --format json, everywhere
         i = args.index("--json")
         args[i:i + 1] = ["--format", "json"]
-    argv = args
-    stdout, sys.stdout = sys.stdout, _GuardedStdout(sys.stdout)
-    try:
-        previous = signal.signal(signal.SIGINT, _interrupt)
-    except ValueError:  # not the main thread
-        previous = None
-    try:
-        app(args=argv, prog_name="lmsrx", standalone_mode=True)
-        sys.stdout.flush()
-        return int(ExitCode.OK)
-    except SystemExit as done:  # Typer/Click finish every run this way
-        sys.stdout.flush()
-        return done.code if isinstance(done.code, int) else int(ExitCode.OK if done.code is None else ExitCode.USAGE)
-    except LmsrxError as exc:
-        return report(exc)
-    except OutputClosed as exc:
-        quiet_stdout()
-        if exc.code != ExitCode.BROKEN_PIPE:
-            sys.stderr.write(f"lmsrx: error: {exc.why}\n")
-        return int(exc.code)
-    except (Interrupted, KeyboardInterrupt):
-        quiet_stdout()
-        sys.stderr.write("lmsrx: interrupted\n")
-        return int(ExitCode.INTERRUPTED)
-    except Exception as exc:  # noqa: BLE001 - no traceback may reach a user
-        sys.stderr.write(f"lmsrx: internal error ({type(exc).__name__}); please report it. The output may be incomplete.\n")
-        return int(ExitCode.INTERNAL)
-    finally:
-        sys.stdout = stdout
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+    return run(lambda: app(args=args, prog_name="lmsrx", standalone_mode=True))
 
 
 def entry() -> None:

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 
-from lmsrx.errors import ExitCode
+from lmsrx.errors import ExitCode, Interrupted, KnowledgeError, LmsrxError, OutputClosed
 
 # command -> the kind of name its first argument completes (the same as its Typer argument's completion)
 FIRST_ARGUMENT = {"drug": "drugs", "dose": "drugs", "trial": "evidence", "cite": "references"}
@@ -58,6 +58,95 @@ def quiet_stdout() -> None:
         os.dup2(devnull, sys.__stdout__.fileno())
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def report(exc: LmsrxError) -> int:
+    """The one place that turns an expected error into a message on stderr and an exit code."""
+    from lmsrx.render import clean
+
+    err = sys.stderr
+
+    def say(text: str) -> None:
+        text = clean(text)
+        err.write((text if len(text) <= 2000 else text[:2000] + "...") + "\n")
+
+    if isinstance(exc, KnowledgeError):
+        for problem in exc.problems:
+            say(str(problem))
+        say(f"lmsrx: {exc.message}")
+    else:
+        say(f"lmsrx: error: {exc.message}")
+    if exc.hint:
+        say(f"lmsrx: {exc.hint}")
+    return int(exc.exit_code)
+
+
+class _GuardedStdout:
+    """stdout that turns a failed write into :class:`OutputClosed` (see errors.py for why)."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def _guard(self, call, *args):
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            raise OutputClosed(ExitCode.BROKEN_PIPE, "the reader closed the pipe") from None
+        except (OSError, ValueError) as exc:  # ENOSPC, EIO, a closed file
+            raise OutputClosed(ExitCode.OUTPUT_ERROR, f"cannot write the output: {getattr(exc, 'strerror', None) or exc}") from None
+
+    def write(self, text: str) -> int:
+        return self._guard(self._stream.write, text)
+
+    def flush(self) -> None:
+        self._guard(self._stream.flush)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _interrupt(signum: int, frame) -> None:
+    raise Interrupted()
+
+
+def run(call) -> int:
+    """Run one command (``call()`` returns its exit status or raises SystemExit) and return the exit status;
+    never raises. Both readers of the command line end here."""
+    import signal
+
+    if sys.stdout is None:
+        sys.stderr.write("lmsrx: error: standard output is closed\n")
+        return int(ExitCode.OUTPUT_ERROR)
+    stdout, sys.stdout = sys.stdout, _GuardedStdout(sys.stdout)
+    try:
+        previous = signal.signal(signal.SIGINT, _interrupt)
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        code = call()
+        sys.stdout.flush()
+        return int(ExitCode.OK if code is None else code)
+    except SystemExit as done:  # Typer/Click finish every run this way
+        sys.stdout.flush()
+        return done.code if isinstance(done.code, int) else int(ExitCode.OK if done.code is None else ExitCode.USAGE)
+    except LmsrxError as exc:
+        return report(exc)
+    except OutputClosed as exc:
+        quiet_stdout()
+        if exc.code != ExitCode.BROKEN_PIPE:
+            sys.stderr.write(f"lmsrx: error: {exc.why}\n")
+        return int(exc.code)
+    except (Interrupted, KeyboardInterrupt):
+        quiet_stdout()
+        sys.stderr.write("lmsrx: interrupted\n")
+        return int(ExitCode.INTERRUPTED)
+    except Exception as exc:  # noqa: BLE001 - no traceback may reach a user
+        sys.stderr.write(f"lmsrx: internal error ({type(exc).__name__}); please report it. The output may be incomplete.\n")
+        return int(ExitCode.INTERNAL)
+    finally:
+        sys.stdout = stdout
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def entry() -> None:
