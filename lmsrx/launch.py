@@ -1,9 +1,10 @@
-"""The console script's first stop: answers ``lmsrx --version`` and the commonest tab completions
-without importing Typer, then hands over.
+"""The console script's first stop, and the one place where errors become exit codes (:func:`run`).
 
-Every pipeline call and tab completion starts the program; the version (asked by scripts and bug
-reports) and the name after ``lmsrx drug``/``dose``/``trial``/``cite`` in bash are answered from the
-compiled knowledge base alone, exactly as the full CLI would answer them (a test compares the two).
+Every pipeline call and tab completion starts the program, and importing Typer is a third of a short
+call. So ``lmsrx --version`` and the name after ``lmsrx drug``/``dose``/``trial``/``cite`` in bash are
+answered from the compiled knowledge base alone, and the everyday calls are read by
+:mod:`lmsrx.fastargs` and run directly; everything else (help, completion, anything unusual) goes to
+the Typer app in :mod:`lmsrx.cli`. Tests check that each shortcut answers exactly as the Typer app.
 """
 from __future__ import annotations
 
@@ -159,6 +160,11 @@ def entry() -> None:
         from lmsrx.files import builtin_version
 
         sys.exit(answer(f"lmsrx {__version__} (knowledge base {builtin_version()})\n"))
+    from lmsrx import fastargs
+
+    parsed = fastargs.parse(sys.argv[1:])
+    if parsed is not None:  # an everyday call: no Typer needed
+        sys.exit(run(fastargs.call(parsed)))
     from lmsrx.cli import entry as cli_entry
 
     cli_entry()
