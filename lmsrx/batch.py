@@ -8,7 +8,7 @@ exit code seen.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from lmsrx.records import record
 from typing import Any
 
 from lmsrx import eligibility, patient, views
@@ -18,7 +18,7 @@ MAX_LINE_BYTES = 1_048_576
 TOO_LONG = b"\x00too long"  # stands for a line over MAX_LINE_BYTES (skipped unread)
 
 
-@dataclass
+@record
 class LineResult:
     number: int
     data: dict[str, Any] | None  # None when ``text`` was made directly (the fast NDJSON path)

@@ -8,7 +8,7 @@ never unpickled. ``python -m lmsrx.compiled`` rewrites it (and the description o
 """
 from __future__ import annotations
 
-import dataclasses
+from lmsrx import records
 import json
 import typing
 from pathlib import Path
@@ -28,9 +28,9 @@ def _encode(obj: Any) -> Any:
         return str(obj)
     if isinstance(obj, LFloat):
         return {"f": obj.text}
-    if dataclasses.is_dataclass(obj):
-        return {f.name: _encode(getattr(obj, f.name)) for f in dataclasses.fields(obj)
-                if getattr(obj, f.name) != f.default or f.default is dataclasses.MISSING}
+    if records.is_record(obj):
+        return {f.name: _encode(getattr(obj, f.name)) for f in records.fields(obj)
+                if getattr(obj, f.name) != f.default or f.default is records.MISSING}
     if isinstance(obj, (list, tuple)):
         return [_encode(x) for x in obj]
     return obj
@@ -79,7 +79,7 @@ def _make_decoder(tp: Any) -> Callable[[Any], Any]:
         return lambda raw: None if raw is None else parse_quantity(raw)
     if tp is float:
         return lambda raw: raw if raw is None else LFloat(raw["f"]) if isinstance(raw, dict) else float(raw)
-    if dataclasses.is_dataclass(tp):
+    if records.is_record(tp):
         fields: dict[str, Callable[[Any], Any]] = {}
 
         def record(raw: Any) -> Any:

@@ -15,7 +15,7 @@ Every numeric input is bounded and validated before any arithmetic.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from lmsrx.records import field, record
 from typing import Any
 
 from lmsrx.errors import UsageError
@@ -35,7 +35,7 @@ SCOPE_OF = {"administration": "per-dose", "day": "daily", "cycle": "per-cycle"}
 ROUNDING_CITE = ("hopa-dose-rounding-2018",)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BSA:
     value: float
     formula: str
@@ -46,7 +46,7 @@ class BSA:
         return {"value_m2": self.value, "formula": self.formula, "height_cm": self.height_cm, "weight_kg": self.weight_kg}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Body:
     """What a dose check knows of the patient. ``None`` is unknown, never 'no'."""
 
@@ -70,7 +70,7 @@ class Body:
                 "hepatic": self.hepatic, "cardiac_radiation": self.cardiac_risk}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Check:
     rule: str
     severity: str  # hard | soft | record | status | route | rate | context
@@ -86,7 +86,7 @@ def worst(checks: list[Check]) -> str:
     return {0: "ok", 1: "warning", 2: "exceeds"}[top]
 
 
-@dataclass
+@record
 class DoseResult:
     drug: Any
     body: Body
@@ -218,7 +218,7 @@ def needs_for(fam: str) -> str:
 
 
 # ------------------------------------------------------------------ doses on record
-@dataclass(frozen=True)
+@record(frozen=True)
 class OnRecord:
     dose: Any
     high: Quantity

@@ -13,7 +13,7 @@ doxorubicin) whether or not a regimen's record repeats it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from lmsrx.records import field, record
 from typing import Any
 
 from lmsrx.model import Caution, Criterion, Regimen
@@ -42,7 +42,7 @@ CLASS_CAUTIONS: dict[str, tuple[Caution, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Verdict:
     test: str
     status: str
@@ -54,7 +54,7 @@ class Verdict:
         return f"{self.why} ({self.detail})" if self.detail else self.why
 
 
-@dataclass
+@record
 class Assessment:
     regimen: Regimen
     status: str  # eligible | conditional | excluded
@@ -80,7 +80,7 @@ class Assessment:
         return [v.sentence() for v in self.verdicts if v.status == MET]
 
 
-@dataclass
+@record
 class Answer:
     patient: Patient
     candidates: list[Assessment]

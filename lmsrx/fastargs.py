@@ -57,6 +57,8 @@ def _parse(args: list, spec: dict):
         raise _GiveUp
     name = args[position]
     position += 1
+    if " " in name:  # "kb info" as one word is not a command
+        raise _GiveUp
     if name in spec["groups"]:
         if position >= len(args):
             raise _GiveUp

@@ -7,7 +7,7 @@ in every file is collected and raised together as one :class:`KnowledgeError`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from lmsrx.records import field, record
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ MAX_FILES = 500
 MAX_FOLDER_DEPTH = 32
 
 
-@dataclass
+@record
 class KnowledgeBase:
     meta: model.Meta
     references: dict[str, model.Reference]

@@ -7,7 +7,7 @@ A field whose YAML key differs from its Python name says so in ``metadata``.
 from __future__ import annotations
 
 import typing
-from dataclasses import dataclass, field
+from lmsrx.records import field, record
 from typing import Literal
 
 from lmsrx import vocab
@@ -53,7 +53,7 @@ def key(name: str, **extra: object) -> dict[str, object]:
 
 
 # ---------------------------------------------------------------- references
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reference:
     id: Ident
     kind: Literal["article", "review", "regulatory", "label", "regimen-library", "trial-page", "guidance", "unidentified"]
@@ -75,7 +75,7 @@ class Reference:
 
 
 # ---------------------------------------------------------------- shared parts
-@dataclass(frozen=True)
+@record(frozen=True)
 class Discrepancy:
     """The source's figure beside the checked record's, both kept."""
 
@@ -85,14 +85,14 @@ class Discrepancy:
     cite: Cites = field(metadata=ONE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Note:
     text: str
     cite: Cites = field(metadata=ONE)
 
 
 # ---------------------------------------------------------------- drugs
-@dataclass(frozen=True)
+@record(frozen=True)
 class Approval:
     status: Literal["approved", "accelerated-approval", "withdrawn", "off-label", "not-approved"]
     region: Literal["US", "EU", "any"]
@@ -113,7 +113,7 @@ CONTEXT_TEXT = {
 Route = Literal[vocab.ROUTES]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Dose:
     """One dose on record, in its context.
 
@@ -184,7 +184,7 @@ class Dose:
         return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limit:
     """A limit written in a source. ``counts`` (cumulative limits) names the drugs or
     classes whose doses add up towards it; by default the drug itself."""
@@ -210,7 +210,7 @@ class Limit:
         return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Toxicity:
     name: str
     cite: Cites = field(metadata=ONE)
@@ -218,7 +218,7 @@ class Toxicity:
     boxed: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Drug:
     id: Ident
     name: str
@@ -256,7 +256,7 @@ class Drug:
 
 
 # ---------------------------------------------------------------- evidence
-@dataclass(frozen=True)
+@record(frozen=True)
 class Effect:
     measure: Literal["hazard-ratio", "ratio-as-reported", "fold-change"]
     value: float | None = None
@@ -270,7 +270,7 @@ class Effect:
         return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Endpoint:
     """One reported figure, typed: ``kind`` says what its numbers are.
 
@@ -317,7 +317,7 @@ class Endpoint:
         return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Design:
     kind: Literal[
         "randomised-trial", "single-arm-trial", "trial", "pooled-analysis", "retrospective",
@@ -330,7 +330,7 @@ class Design:
     stopped_early: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evidence:
     id: Ident
     title: str
@@ -369,7 +369,7 @@ class Evidence:
 
 
 # ---------------------------------------------------------------- regimens
-@dataclass(frozen=True)
+@record(frozen=True)
 class Criterion:
     """One eligibility test. ``why`` says it in words; ``needs`` names what is missing when unknown."""
 
@@ -406,7 +406,7 @@ _CRITERION_VALUES: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Caution:
     """A warning shown with a candidate: always, for a patient condition, or outside the trials' sites."""
 
@@ -426,7 +426,7 @@ class Caution:
         return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Preference:
     """A preference the source states (``anthracyclines are usually the first choice``): ranks first, cited."""
 
@@ -435,7 +435,7 @@ class Preference:
     lines: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Regimen:
     id: Ident
     name: str
@@ -457,7 +457,7 @@ class Regimen:
 
 
 # ---------------------------------------------------------------- the whole base
-@dataclass(frozen=True)
+@record(frozen=True)
 class Meta:
     name: str
     version: str

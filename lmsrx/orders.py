@@ -17,7 +17,7 @@ Each line's ``dose`` is one administration; ``times`` the administrations a day
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from lmsrx.records import field, record
 from typing import Any
 
 from lmsrx import dosing, exposure, infusion
@@ -34,7 +34,7 @@ MAX_ID = 200
 _BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Line:
     number: int  # 1-based position in the order
     drug: Any
@@ -49,7 +49,7 @@ class Line:
                 "over_min": self.over_min, "route": self.route}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Order:
     id: str | None
     body: Body
@@ -66,14 +66,14 @@ class Order:
                 "lines": [ln.as_dict() for ln in self.lines]}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Row:
     where: str  # "line 2", "day 1", "cycle", "regimen", "cumulative"
     drug: str | None
     check: Check
 
 
-@dataclass
+@record
 class Sheet:
     order: Order
     rows: list[Row] = field(default_factory=list)

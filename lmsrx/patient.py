@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from lmsrx.records import field, record
 from typing import Any
 
 from lmsrx import vocab
@@ -32,7 +32,7 @@ SITE_HELP = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Patient:
     id: str | None = None
     setting: str | None = None

@@ -12,7 +12,7 @@ import io
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from lmsrx.records import field, record
 from typing import Any, TextIO
 
 FORMATS = ("table", "json", "ndjson", "csv", "tsv", "markdown")
@@ -20,7 +20,7 @@ _ESCAPES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u202
 _JSON_ESCAPES = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-@dataclass
+@record
 class Terminal:
     """What we know about stdout, decided once in the CLI and passed down."""
 
@@ -31,7 +31,7 @@ class Terminal:
     pager: bool = False  # page output longer than the screen (a terminal only)
 
 
-@dataclass
+@record
 class Section:
     """One block of a human table: a heading, column names and rows of cells."""
 
@@ -41,7 +41,7 @@ class Section:
     note: str | None = None
 
 
-@dataclass
+@record
 class View:
     """A result ready to print in any format.
 

@@ -1,13 +1,13 @@
 """Turn located YAML values into the typed records of :mod:`lmsrx.model`.
 
-The dataclasses' type hints drive validation: unknown keys, missing fields,
+The record classes' type hints drive validation: unknown keys, missing fields,
 enumerations (``Literal``), ids, dates, quantities with units and references
 to other records are all checked here, and every problem names its line.
 """
 from __future__ import annotations
 
 import calendar
-import dataclasses
+from lmsrx import records
 import re
 import types
 import typing
@@ -54,7 +54,7 @@ def convert_record(cls: type, raw: Any, ctx: Context, where: str, line: int, rec
             ctx.report(raw.key_lines["id"], f"{where}: the id is the key above; remove 'id'")
             return INVALID
         raw = _with(raw, "id", record_id, line)
-    return _dataclass(cls, raw, ctx, where, line)
+    return _record(cls, raw, ctx, where, line)
 
 
 def _with(raw: LDict, name: str, value: Any, line: int) -> LDict:
@@ -66,11 +66,11 @@ def _with(raw: LDict, name: str, value: Any, line: int) -> LDict:
     return out
 
 
-def _dataclass(cls: type, raw: Any, ctx: Context, where: str, line: int) -> Any:
+def _record(cls: type, raw: Any, ctx: Context, where: str, line: int) -> Any:
     if not isinstance(raw, LDict):
         ctx.report(line, f"{where}: expected a mapping, got {_describe(raw)}")
         return INVALID
-    fields = {f.metadata.get("key", f.name): f for f in dataclasses.fields(cls)}
+    fields = {f.metadata.get("key", f.name): f for f in records.fields(cls)}
     ok = True
     for k in raw:
         if k not in fields:
@@ -81,7 +81,7 @@ def _dataclass(cls: type, raw: Any, ctx: Context, where: str, line: int) -> Any:
     types_ = hints(cls)
     for k, f in fields.items():
         if k not in raw:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            if f.default is records.MISSING and f.default_factory is records.MISSING:
                 ctx.report(line, f"{where}: missing required key {k!r}")
                 ok = False
             continue
@@ -141,8 +141,8 @@ def _value(tp: Any, raw: Any, ctx: Context, where: str, line: int, meta: Any = N
         except UnitError as exc:
             ctx.report(line, f"{where}: {exc}")
             return INVALID
-    if dataclasses.is_dataclass(tp):
-        return _dataclass(tp, raw, ctx, where, line)
+    if records.is_record(tp):
+        return _record(tp, raw, ctx, where, line)
     if tp is bool:
         if not isinstance(raw, bool):
             ctx.report(line, f"{where}: expected true or false, got {_describe(raw)}")

@@ -1,16 +1,16 @@
 """Ranked full-text search over drugs, regimens and evidence. Pure."""
 from __future__ import annotations
 
-import dataclasses
+from lmsrx import records
 import re
-from dataclasses import dataclass
+from lmsrx.records import record
 from typing import Any
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-/.][a-z0-9]+)*")
 WEIGHTS = {"id": 4.0, "name": 4.0, "title": 4.0, "brands": 4.0, "aliases": 4.0, "summary": 1.5}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hit:
     kind: str
     id: str
@@ -31,8 +31,8 @@ def _texts(obj: Any) -> list[str]:
     elif isinstance(obj, (list, tuple)):
         for x in obj:
             out += _texts(x)
-    elif dataclasses.is_dataclass(obj):
-        for f in dataclasses.fields(obj):
+    elif records.is_record(obj):
+        for f in records.fields(obj):
             if f.name != "cite":
                 out += _texts(getattr(obj, f.name))
     elif obj is not None and not isinstance(obj, (bool, int, float)):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from lmsrx.records import record
 
 # unit -> (dimension, factor to the dimension's base unit, per what)
 # Mass units convert to mg; "per" is None (absolute), "m2" (per BSA) or "kg" (per weight).
@@ -49,7 +49,7 @@ class UnitError(ValueError):
     """A quantity that cannot be read."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Quantity:
     value: float
     unit: str

@@ -348,14 +348,14 @@ def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> 
 # ------------------------------------------------------------------ drug and drugs
 def to_json(obj: Any) -> Any:
     """A record as plain JSON: quantities as '12 g/m2' text, tuples as lists."""
-    import dataclasses
+    from lmsrx import records
 
     from lmsrx.units import Quantity
 
     if isinstance(obj, Quantity):
         return str(obj)
-    if dataclasses.is_dataclass(obj):
-        return {f.metadata.get("key", f.name): to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name != "replace"}
+    if records.is_record(obj):
+        return {f.metadata.get("key", f.name): to_json(getattr(obj, f.name)) for f in records.fields(obj) if f.name != "replace"}
     if isinstance(obj, (list, tuple)):
         return [to_json(x) for x in obj]
     return obj
@@ -372,14 +372,14 @@ def _references(kb: Any, ids: set[str]) -> dict[str, str]:
 
 
 def _all_cites(obj: Any) -> set[str]:
-    import dataclasses
+    from lmsrx import records
 
     out: set[str] = set()
     if isinstance(obj, (list, tuple)):
         for x in obj:
             out |= _all_cites(x)
-    elif dataclasses.is_dataclass(obj):
-        for f in dataclasses.fields(obj):
+    elif records.is_record(obj):
+        for f in records.fields(obj):
             v = getattr(obj, f.name)
             out |= set(v) if f.name == "cite" else _all_cites(v)
     return out

@@ -1,6 +1,6 @@
 """The vocabulary, defined once: the model's types, the validator, the CLI's choices (listed in help,
 completed in the shell, checked before any work) and the renderer all use these tuples. Pure and
-cheap to import (no dataclasses, no YAML), so ``--help`` and completion can use it.
+cheap to import (no record classes, no YAML), so ``--help`` and completion can use it.
 """
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ def test_everyday_calls_are_read_as_the_typer_app_reads_them(args):
     ["options", "--histology", "Uterine"], ["options", "--line", "2", "--line", "3"], ["options", "--explain=1"],
     ["options", "--prior", "--line"], ["drug", "--", "ifosfamide"], ["drug", "-fjson", "x"], ["options", "--kb", "x"],
     ["drug", "x", "--json", "--json"], ["options", "--lin", "2"], ["--install-completion"], ["options", "--line"],
-    ["dose", "x", "--cardiac-radiation", "--no-cardiac-radiation"], ["compare"], ["search"], ["drug", "-x"],
+    ["dose", "x", "--cardiac-radiation", "--no-cardiac-radiation"], ["compare"], ["search"], ["drug", "-x"], ["kb info"], ["kb", "info check"],
 ])
 def test_anything_unusual_is_left_to_the_typer_app(args):
     assert fastargs.parse(args) is None

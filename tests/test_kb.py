@@ -147,7 +147,7 @@ def test_every_drug_and_regimen_cites_a_reference(kb):
 
 
 def test_every_reference_is_used(kb):
-    import dataclasses
+    from lmsrx import records
 
     used = set()
 
@@ -155,8 +155,8 @@ def test_every_reference_is_used(kb):
         if isinstance(obj, (list, tuple)):
             for x in obj:
                 walk(x)
-        elif dataclasses.is_dataclass(obj):
-            for f in dataclasses.fields(obj):
+        elif records.is_record(obj):
+            for f in records.fields(obj):
                 v = getattr(obj, f.name)
                 if f.name == "cite":
                     used.update(v)
