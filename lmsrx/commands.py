@@ -25,15 +25,35 @@ class State:
 # ------------------------------------------------------------------ shared output and input
 def terminal(color: str):
     from lmsrx.render import Terminal, color_wanted
-    from shutil import get_terminal_size
 
     is_tty = sys.stdout.isatty()
     columns = os.environ.get("COLUMNS", "").strip()
     piped = int(columns) if columns.isascii() and columns.isdecimal() and len(columns) <= 4 else 0
-    size = get_terminal_size((80, 24))
-    width = size.columns if is_tty else piped or 100
+    width, height = _terminal_size((80, 24))
+    width = width if is_tty else piped or 100
     return Terminal(is_tty=is_tty, width=max(40, min(width, 240)), color=color_wanted(color, is_tty),
-                    height=max(size.lines, 5), pager=is_tty and not State.no_pager)
+                    height=max(height, 5), pager=is_tty and not State.no_pager)
+
+
+def _env_size(name: str) -> int:
+    try:
+        return int(os.environ[name])
+    except (KeyError, ValueError):
+        return 0
+
+
+def _terminal_size(fallback: tuple) -> tuple:
+    """As :func:`shutil.get_terminal_size` (COLUMNS and LINES first, then the terminal), without importing
+    shutil on every start."""
+    columns, lines = _env_size("COLUMNS"), _env_size("LINES")
+    if columns <= 0 or lines <= 0:
+        try:
+            size = os.get_terminal_size(sys.__stdout__.fileno())
+        except (AttributeError, ValueError, OSError):
+            size = os.terminal_size(fallback)
+        columns = columns if columns > 0 else size.columns or fallback[0]
+        lines = lines if lines > 0 else size.lines or fallback[1]
+    return columns, lines
 
 
 def emit(view, fmt, color) -> None:

@@ -1,7 +1,7 @@
 """The built-in knowledge base, validated once and shipped as plain JSON (``lmsrx/_compiled/kb.json``).
 
 At run time the built-in base is rebuilt from this JSON into the same typed records, without parsing
-YAML or validating again, as long as the JSON was made from exactly the YAML that ships (its sha256 is
+YAML or validating again, as long as the JSON was made from exactly the YAML that ships (each file's size and CRC-32 are
 checked every time; a stale file is ignored and the YAML validated as before). Plain data only: it is
 never unpickled. ``python -m lmsrx.compiled`` rewrites it (and the description of the command line that
 :mod:`lmsrx.fastargs` reads); a test fails when either is stale.
@@ -11,13 +11,12 @@ from __future__ import annotations
 from lmsrx import records
 import json
 import typing
-from pathlib import Path
 from typing import Any, Callable, Literal, Union
 
 from lmsrx import model
 from lmsrx.files import COMPILED as PATH
 from lmsrx.files import COMPILED_FORMAT as FORMAT
-from lmsrx.files import compiled_data
+from lmsrx.files import builtin_stamp, compiled_data
 from lmsrx.units import LFloat, Quantity, parse_quantity
 
 _HINTS: dict[type, dict[str, Any]] = {}
@@ -39,7 +38,7 @@ def _encode(obj: Any) -> Any:
 def dump(kb: Any) -> dict[str, Any]:
     """Plain data for JSON; records not from the built-in base keep the file they came from."""
     extra = sorted([kind, rid, where] for (kind, rid), where in kb.origin.items() if where != "built-in")
-    return {"format": FORMAT, "builtin_sha256": kb.sha256, "files": kb.files, **({"origin": extra} if extra else {}),
+    return {"format": FORMAT, "builtin_sha256": kb.sha256, "builtin_stamp": builtin_stamp(), "files": kb.files, **({"origin": extra} if extra else {}),
             **{kind: {rid: _encode(rec) for rid, rec in getattr(kb, kind).items()} for kind in ("meta", *model.KINDS)
                if kind != "meta"}, "meta": _encode(kb.meta)}
 
@@ -110,19 +109,21 @@ def build(data: dict[str, Any], sha256: str) -> Any:
                          origin=origin, **records)
 
 
-def load(sha256: str) -> Any | None:
-    """The compiled built-in base if it matches the YAML that ships (by sha256), else None."""
-    data = compiled_data(sha256)
-    return None if data is None else build(data, sha256)
+def load() -> Any | None:
+    """The compiled built-in base if it was made from the YAML that ships (its stamp matches), else None."""
+    data = compiled_data()
+    return None if data is None else build(data, data["builtin_sha256"])
 
 
-def write() -> Path:
+def write() -> str:
+    import os
+
     from lmsrx import kb
 
     fresh = kb.load(compiled=False)
-    PATH.parent.mkdir(exist_ok=True)
-    PATH.write_text(json.dumps(dump(fresh), ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n",
-                    encoding="utf-8")
+    os.makedirs(os.path.dirname(PATH), exist_ok=True)
+    with open(PATH, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(dump(fresh), ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n")
     return PATH
 
 

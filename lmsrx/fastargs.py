@@ -13,10 +13,10 @@ Tests run every command line of the test suite through both readers and compare 
 from __future__ import annotations
 
 import json
+import os
 import re
-from pathlib import Path
 
-SPEC = Path(__file__).resolve().parent / "_compiled" / "cli.json"
+SPEC = os.path.join(os.path.dirname(os.path.realpath(__file__)), "_compiled", "cli.json")
 SPEC_FORMAT = 1
 _INT = re.compile(r"[0-9]{1,9}")
 _FLOAT = re.compile(r"[0-9]{1,9}(\.[0-9]{1,9})?")
@@ -37,7 +37,8 @@ def parse(argv: list, spec: dict | None = None):
 
 
 def _spec() -> dict:
-    spec = json.loads(SPEC.read_text(encoding="utf-8"))
+    with open(SPEC, encoding="utf-8") as handle:
+        spec = json.loads(handle.read())
     if spec.get("format") != SPEC_FORMAT:
         raise _GiveUp
     return spec
@@ -228,7 +229,8 @@ def _kind(tp) -> dict:
     raise ValueError(f"a parameter of type {name}: teach lmsrx.fastargs about it")
 
 
-def write() -> Path:
-    SPEC.parent.mkdir(exist_ok=True)
-    SPEC.write_text(json.dumps(describe(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+def write() -> str:
+    os.makedirs(os.path.dirname(SPEC), exist_ok=True)
+    with open(SPEC, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(describe(), indent=1, sort_keys=True) + "\n")
     return SPEC

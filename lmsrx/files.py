@@ -5,31 +5,44 @@ file without importing the validator.
 """
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Any
 
-
 BUILTIN_PREFIX = "knowledge/"
-COMPILED = Path(__file__).resolve().parent / "_compiled" / "kb.json"
-COMPILED_FORMAT = 1
+_HERE = os.path.dirname(os.path.realpath(__file__))
+COMPILED = os.path.join(_HERE, "_compiled", "kb.json")
+COMPILED_FORMAT = 2
+
+
+def _builtin_folder() -> str | None:
+    """The folder of the shipped YAML files: an installed wheel's, else a source checkout's (None if neither)."""
+    for base in (os.path.join(_HERE, "_knowledge"), os.path.join(os.path.dirname(_HERE), "knowledge")):
+        if os.path.isdir(base):
+            return base
+    return None
+
+
+def _builtin_names(names: list[str]) -> list[str]:
+    return sorted((n for n in names if n.endswith(".yaml")), key=lambda n: (n != "kb.yaml", n))
 
 
 def builtin_files() -> list[tuple[str, Any]]:
     """(display name, readable path) of the shipped YAML files, ``kb.yaml`` first."""
-    here = Path(__file__).resolve().parent
-    base: Any = here / "_knowledge"  # an installed wheel: a plain folder, found without importlib.resources
-    if not base.is_dir():
-        base = here.parent / "knowledge"  # a source checkout or an editable install
-    if not base.is_dir():  # a zipped or otherwise unusual install
+    from pathlib import Path
+
+    folder = _builtin_folder()
+    if folder is not None:  # found without importlib.resources
+        base: Any = Path(folder)
+    else:  # a zipped or otherwise unusual install
         import importlib.resources
 
         base = importlib.resources.files("lmsrx") / "_knowledge"
-    items = sorted((p for p in base.iterdir() if p.name.endswith(".yaml")), key=lambda p: (p.name != "kb.yaml", p.name))
-    return [(BUILTIN_PREFIX + p.name, p) for p in items]
+    items = {p.name: p for p in base.iterdir()}
+    return [(BUILTIN_PREFIX + name, items[name]) for name in _builtin_names(list(items))]
 
 
 def builtin_digest() -> str:
-    """The sha256 of the built-in YAML (names and bytes): what the compiled base must have been made from."""
+    """The sha256 of the built-in YAML (names and bytes): the built-in base's content identity."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -38,15 +51,34 @@ def builtin_digest() -> str:
     return digest.hexdigest()
 
 
-def compiled_data(sha256: str | None = None) -> dict[str, Any] | None:
+def builtin_stamp() -> list[list[Any]] | None:
+    """Each shipped YAML file's name, size and CRC-32: cheap to take at every start (no hashlib), and enough
+    to notice a compiled base made from other YAML (an edit not yet compiled). None if the files are not
+    in a plain folder."""
+    import zlib
+
+    folder = _builtin_folder()
+    if folder is None:
+        return None
+    stamp = []
+    for name in _builtin_names(os.listdir(folder)):
+        with open(os.path.join(folder, name), "rb") as handle:
+            data = handle.read()
+        stamp.append([name, len(data), zlib.crc32(data)])
+    return stamp
+
+
+def compiled_data() -> dict[str, Any] | None:
     """The compiled built-in base as plain data, only if it was made from the YAML that ships, else None."""
     import json
 
     try:
-        data = json.loads(COMPILED.read_text(encoding="utf-8"))
+        with open(COMPILED, encoding="utf-8") as handle:
+            data = json.loads(handle.read())
         if not isinstance(data, dict) or data.get("format") != COMPILED_FORMAT:
             return None
-        return data if data.get("builtin_sha256") == (sha256 or builtin_digest()) else None
+        stamp = builtin_stamp()
+        return data if stamp is not None and data.get("builtin_stamp") == stamp else None
     except (OSError, ValueError):
         return None
 

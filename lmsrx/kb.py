@@ -6,16 +6,16 @@ in every file is collected and raised together as one :class:`KnowledgeError`.
 """
 from __future__ import annotations
 
-import hashlib
-from lmsrx.records import field, record
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lmsrx import model, vocab
 from lmsrx.errors import KnowledgeError, Problem, UsageError
-from lmsrx.files import BUILTIN_PREFIX, builtin_digest, builtin_files
+from lmsrx.files import BUILTIN_PREFIX, builtin_files
+from lmsrx.records import field, record
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from lmsrx.yamlsafe import LDict
 
 MAX_BYTES = 1_048_576  # the same limit as lmsrx.yamlsafe's, without importing YAML for a compiled load
@@ -83,6 +83,8 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
     import os
     import stat
 
+    from pathlib import Path
+
     out: list[tuple[str, Path]] = []
     seen: set[Path] = set()
     for raw in paths:
@@ -138,6 +140,8 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
 def _read(path: Any, shown: str, problems: list[Problem]) -> bytes | None:
     """Read a file once; a file whose size or modification time changes while it is read is refused."""
     try:
+        from pathlib import Path
+
         before = path.stat() if isinstance(path, Path) else None
         if before is not None and before.st_size > MAX_BYTES:
             problems.append(Problem(shown, 1, f"file is larger than {MAX_BYTES} bytes"))
@@ -178,13 +182,15 @@ def _assemble(extra: list[str] | tuple[str, ...], compiled: bool) -> KnowledgeBa
         from lmsrx import compiled as compiled_mod
 
         try:
-            ready = compiled_mod.load(builtin_digest())
+            ready = compiled_mod.load()
         except OSError:
             ready = None
         if ready is not None:
             return ready
     sources = [(name, path, True) for name, path in builtin_files()]
     sources += [(name, path, False) for name, path in expand_paths(list(extra))]
+    import hashlib
+
     problems: list[Problem] = []
     digest = hashlib.sha256()
     read: list[tuple[str, bytes, bool]] = []

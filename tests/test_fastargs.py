@@ -25,7 +25,7 @@ def typer_calls(args):
 
 
 def test_the_shipped_description_is_the_typer_app():
-    shipped = json.loads(fastargs.SPEC.read_text(encoding="utf-8"))
+    shipped = json.loads(open(fastargs.SPEC, encoding="utf-8").read())
     assert shipped == json.loads(json.dumps(fastargs.describe())), "stale: run python -m lmsrx.compiled"
 
 
@@ -55,7 +55,7 @@ def test_anything_unusual_is_left_to_the_typer_app(args):
     assert fastargs.parse(args) is None
 
 
-_SPEC = json.loads(fastargs.SPEC.read_text(encoding="utf-8"))
+_SPEC = json.loads(open(fastargs.SPEC, encoding="utf-8").read())
 _WORDS = sorted({*_SPEC["commands"], *(w for c in _SPEC["commands"] for w in c.split()),
                  *(o for c in _SPEC["commands"].values() for o in c["options"]), *_SPEC["root"]["options"]})
 _VALUES = sorted({v for c in _SPEC["commands"].values() for o in c["options"].values() for v in o.get("choices", [])}

@@ -12,7 +12,7 @@ PATIENTS = [{"id": f"P{i}", "line": 1 + i % 3, "histology": ["uterine", "extremi
 
 def test_the_shipped_compiled_base_equals_a_fresh_validation():
     fresh = kbmod.load(compiled=False)
-    shipped = json.loads(compiled.PATH.read_text(encoding="utf-8"))
+    shipped = json.loads(open(compiled.PATH, encoding="utf-8").read())
     assert shipped == json.loads(json.dumps(compiled.dump(fresh))), "stale: run python -m lmsrx.compiled"
     built = kbmod.load()
     assert built.sha256 == fresh.sha256 and built.files == fresh.files and built.meta == fresh.meta
@@ -21,9 +21,14 @@ def test_the_shipped_compiled_base_equals_a_fresh_validation():
 
 
 def test_a_stale_compiled_base_is_ignored(monkeypatch):
-    monkeypatch.setattr(kbmod, "builtin_digest", lambda: "0" * 64)
-    assert compiled.load("0" * 64) is None  # the YAML it was made from is not the YAML that ships
-    assert kbmod.load().sha256 == kbmod.load(compiled=False).sha256
+    from lmsrx import files
+
+    real = files.builtin_stamp()
+    assert real and all(len(entry) == 3 for entry in real)
+    edited = [[name, size, crc ^ (name == "drugs.yaml")] for name, size, crc in real]  # one file's content changed
+    monkeypatch.setattr(files, "builtin_stamp", lambda: edited)
+    assert compiled.load() is None and files.compiled_data() is None  # made from other YAML: ignored
+    assert kbmod.load().sha256 == kbmod.load(compiled=False).sha256 == files.builtin_digest()
 
 
 def test_reported_precision_survives_compilation(kb):
