@@ -65,9 +65,15 @@ def emit(view, fmt, color) -> None:
 
 
 def load_kb(extra=None):
+    import gc
+
     from lmsrx import kb
 
-    return kb.load([*State.extra_kb, *(extra or [])])
+    loaded = kb.load([*State.extra_kb, *(extra or [])])
+    if not gc.isenabled():  # the console script starts with collection off (lmsrx.launch.entry): on again now,
+        gc.freeze()  # with the modules and records set aside for good, so that a batch's passes never scan them
+        gc.enable()
+    return loaded
 
 
 # The patient flags of options and report (their parameter names) under the patient file's keys.

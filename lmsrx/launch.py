@@ -151,6 +151,9 @@ def run(call) -> int:
 
 
 def entry() -> None:
+    import gc
+
+    gc.disable()  # until the knowledge base is loaded (lmsrx.commands.load_kb): imports make no garbage worth a pass
     if "_LMSRX_COMPLETE" in os.environ:
         text = quick_completion(dict(os.environ))
         if text is not None:

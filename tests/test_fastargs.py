@@ -85,6 +85,7 @@ def test_an_everyday_call_does_not_import_typer():
     code = ("import sys; sys.argv = ['lmsrx', 'drug', 'ifosfamide', '--format', 'json']\n"
             "from lmsrx.launch import entry\n"
             "try:\n    entry()\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+            "import gc\nassert gc.isenabled()  # off for the start-up only\n"
             "assert 'typer' not in sys.modules and 'rich' not in sys.modules and 'yaml' not in sys.modules, "
             "sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'yaml'))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
