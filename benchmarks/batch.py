@@ -1,11 +1,12 @@
 """Batch benchmark: patients per second for `lmsrx options --batch` (full NDJSON, --compact, --jobs 2),
-with peak memory. Not a test.
+with the peak memory of that run (of the main process: --jobs workers are not counted), for a plain and a
+diverse synthetic cohort. Not a test.
 
     python benchmarks/batch.py [N ...]      (default: 1000 10000)
 """
 import json
+import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,9 @@ import time
 from pathlib import Path
 
 
-def cohort(n: int, path: Path) -> None:
+def cohort(n: int, path: Path, diverse: bool = False) -> None:
+    """Synthetic patients. The plain cohort has 180 distinct combinations of facts; the diverse one adds age,
+    size, grade, depth, setting and conditions, so that few patients share every fact a regimen reads."""
     rng = random.Random(1)
     sites = ["uterine", "extremity", "trunk", "retroperitoneal", "other"]
     with path.open("w") as f:
@@ -24,6 +27,16 @@ def cohort(n: int, path: Path) -> None:
                 d["prior"] = rng.choice([["doxorubicin"], ["gemcitabine"]])
             if rng.random() < 0.3:
                 d["biomarkers"] = [rng.choice(["er-positive", "msi-h", "mss"])]
+            if diverse:
+                d["age"] = rng.randint(18, 90)
+                d["size_cm"] = round(rng.uniform(0.5, 30), 1)
+                d["grade"] = rng.choice(["low", "intermediate", "high"])
+                d["depth"] = rng.choice(["deep", "superficial"])
+                if rng.random() < 0.3:
+                    del d["line"]
+                    d["setting"] = rng.choice(["adjuvant", "neoadjuvant"])
+                if rng.random() < 0.2:
+                    d["conditions"] = [rng.choice(["cardiac", "hepatic", "renal"])]
             f.write(json.dumps(d) + "\n")
 
 
@@ -32,16 +45,19 @@ def main() -> None:
     exe = shutil.which("lmsrx")
     base = [exe] if exe else [sys.executable, "-m", "lmsrx"]
     with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
-            path = Path(tmp) / f"c{n}.ndjson"
-            cohort(n, path)
-            for label, extra in (("full ndjson", []), ("--compact", ["--compact"]), ("--jobs 2", ["--jobs", "2"]),
-                                 ("--compact --jobs 2", ["--compact", "--jobs", "2"])):
-                t = time.perf_counter()
-                subprocess.run(base + ["options", "--batch", str(path), *extra], stdout=subprocess.DEVNULL)
-                s = time.perf_counter() - t
-                peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-                print(f"{n:>7} patients  {label:20} {n / s:8.0f} patients/s  (peak RSS so far {peak:.0f} MB)")
+        for diverse in (False, True):
+            for n in sizes:
+                path = Path(tmp) / f"c{n}{'d' if diverse else ''}.ndjson"
+                cohort(n, path, diverse)
+                kind = "diverse" if diverse else "plain"
+                for label, extra in (("full ndjson", []), ("--compact", ["--compact"]), ("--jobs 2", ["--jobs", "2"]),
+                                     ("--compact --jobs 2", ["--compact", "--jobs", "2"])):
+                    t = time.perf_counter()
+                    done = subprocess.Popen(base + ["options", "--batch", str(path), *extra], stdout=subprocess.DEVNULL)
+                    _, status, usage = os.wait4(done.pid, 0)
+                    s = time.perf_counter() - t
+                    print(f"{n:>7} {kind:7} patients  {label:20} {n / s:8.0f} patients/s  "
+                          f"peak RSS {usage.ru_maxrss / 1024:5.0f} MB")
 
 
 if __name__ == "__main__":

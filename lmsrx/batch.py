@@ -8,11 +8,11 @@ exit code seen.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from lmsrx.records import record
 from typing import Any
 
 from lmsrx import eligibility, patient, views
 from lmsrx.errors import ExitCode, LmsrxError, UsageError
+from lmsrx.records import record
 
 MAX_LINE_BYTES = 1_048_576
 TOO_LONG = b"\x00too long"  # stands for a line over MAX_LINE_BYTES (skipped unread)
@@ -81,12 +81,14 @@ def _options_row(number: int, pid: str | None, status: str, message: str) -> dic
 def evaluate(kb: Any, lines: Iterable[bytes | str], explain: bool = False, compact: bool = False,
              start: int = 1) -> Iterator[LineResult]:
     """``lmsrx options --batch``: one patient a line (``compact``: ids, statuses, needs and reasons only)."""
+    memo = kb.memo("batch-assessments", dict)  # assessments shared by patients who agree on what they read
+
     def one(doc: dict[str, Any], number: int) -> LineResult:
-        answer = eligibility.assess(kb, patient.from_mapping(doc, kb))
+        answer = eligibility.assess(kb, patient.from_mapping(doc, kb), memo)
         code = int(ExitCode.OK if answer.candidates else ExitCode.NOTHING_ELIGIBLE)
         if compact:
-            data = views.options_compact(answer, number)
-            return LineResult(number, data, lambda: views.compact_rows(data), code)
+            return LineResult(number, None, lambda: views.compact_rows(views.options_compact(answer, number)), code,
+                              text=views.options_compact_line(answer, number))
 
         def rows() -> list[dict[str, Any]]:
             return views.options_rows({"line": number, **views.options_data(kb, answer, explain)}, patient_column=True)

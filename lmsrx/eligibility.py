@@ -13,11 +13,11 @@ doxorubicin) whether or not a regimen's record repeats it.
 """
 from __future__ import annotations
 
-from lmsrx.records import field, record
 from typing import Any
 
 from lmsrx.model import Caution, Criterion, Regimen
 from lmsrx.patient import Patient
+from lmsrx.records import field, record
 
 MET, UNMET, UNKNOWN = "met", "not met", "unknown"
 STRENGTH_LABELS = ("approved on a randomised phase III", "phase III", "phase II", "randomised, phase not stated",
@@ -62,6 +62,7 @@ class Assessment:
     cautions: list[str] = field(default_factory=list)
     strength: int = OTHER
     preferred: str | None = None  # the source's stated preference, when it applies to this patient
+    cache: dict = field(default_factory=dict, compare=False, repr=False)  # its serialised forms (lmsrx.views)
 
     @property
     def strength_label(self) -> str:
@@ -87,8 +88,50 @@ class Answer:
     excluded: list[Assessment]
 
 
-def assess(kb: Any, patient: Patient) -> Answer:
-    results = [assess_regimen(kb, reg, patient) for reg in kb.regimens.values()]
+# The patient facts each criterion kind reads (tests/test_eligibility.py records every fact that
+# assess_regimen reads and checks that it is among reads_of's).
+READS: dict[str, tuple[str, ...]] = {
+    "never": (), "setting": ("setting",), "line": ("line",), "site": ("histology",), "grade": ("grade",),
+    "size-over": ("size_cm",), "size-at-least": ("size_cm",), "depth": ("depth",), "age": ("age",),
+    "biomarker": ("biomarkers",), "anthracycline-eligible": ("anthracycline_ineligible",),
+    "prior-none": ("setting", "line", "prior_known", "prior_drugs", "prior_classes"),
+    "after-anthracycline": ("anthracycline_ineligible", "prior_drugs", "prior_classes", "prior_known", "line"),
+    "progressed-or-no-alternative": ("line",),
+}
+CAUTION_READS = {"depth-not": ("depth",), "age-outside": ("age",), "site-not-in": ("histology",),
+                 "anthracycline-ineligible": ("anthracycline_ineligible", "prior_drugs", "prior_classes")}
+MEMO_LIMIT = 5_000  # assessments kept by a batch, then it starts again: memory stays flat (~30 MB at most)
+
+
+def reads_of(kb: Any, reg: Regimen) -> tuple[str, ...]:
+    """Every patient fact that :func:`assess_regimen` may read for this regimen: its assessment is the same
+    for any two patients who agree on these."""
+    names = {"exclude", "progressed_drugs", "prior_drugs"}  # the guards, and 'already received'
+    if reg.preferred is not None:
+        names.add("line")
+    for c in criteria_of(kb, reg):
+        names.update(READS[c.test])
+    for c in cautions_of(kb, reg):
+        if c.when != "always":  # every other caution first asks whether it is one of the patient's conditions
+            names.update(("conditions", *CAUTION_READS.get(c.when, ())))
+    return tuple(sorted(names))
+
+
+def assess(kb: Any, patient: Patient, memo: dict | None = None) -> Answer:
+    """Every regimen for one patient. A batch passes ``memo``: a regimen's assessment is then shared by the
+    patients who agree on the facts it reads (:func:`reads_of`), and is not to be changed by its users."""
+    if memo is None:
+        results = [assess_regimen(kb, reg, patient) for reg in kb.regimens.values()]
+    else:
+        results = []
+        for reg, names in kb.memo("assess-plan", lambda: [(reg, reads_of(kb, reg)) for reg in kb.regimens.values()]):
+            key = (reg.id, *[getattr(patient, name) for name in names])
+            found = memo.get(key)
+            if found is None:
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                found = memo[key] = assess_regimen(kb, reg, patient)
+            results.append(found)
     order = lambda a: (a.preferred is None, a.strength, a.regimen.name.lower(), a.regimen.id)  # noqa: E731
     candidates = sorted((a for a in results if a.status != "excluded"), key=lambda a: (a.status != "eligible", *order(a)))
     excluded = sorted((a for a in results if a.status == "excluded"), key=order)

@@ -100,6 +100,8 @@ ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",",
 
 def escape_json(text: str) -> str:
     """C1 controls, bidi controls and line separators as \\u escapes (in JSON they can only be inside strings)."""
+    if text.isascii() and "\x7f" not in text:  # most text: nothing to escape, and this check is quick
+        return text
     return _JSON_ESCAPES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

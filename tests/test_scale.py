@@ -1,7 +1,11 @@
 """Compiled knowledge base, fast batch lines, --compact and --jobs: same answers, faster (no timings here)."""
 import json
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from lmsrx import compiled, eligibility, patient, views
+from lmsrx.errors import UsageError
 from lmsrx import kb as kbmod
 from lmsrx.render import dumps
 
@@ -61,3 +65,76 @@ def test_compact_and_jobs(run, tmp_path):
     full = json.loads(one.stdout.splitlines()[0])
     assert [c["id"] for c in first["candidates"]] == [c["id"] for c in full["candidates"]]
     assert run("options", "--line", "2", "--compact").exit_code == 2  # --compact goes with --batch
+
+
+# ---------------------------------------------------------------- a batch shares assessments between patients
+_DRUGS = ["doxorubicin", "gemcitabine", "trabectedin", "pld", "ifosfamide", "anthracycline", "pazopanib", "eribulin",
+          "dacarbazine", "docetaxel"]
+_patients = st.fixed_dictionaries({}, optional={
+    "setting": st.sampled_from(patient.SETTINGS), "line": st.integers(1, 10), "histology": st.sampled_from(patient.SITES),
+    "grade": st.sampled_from(patient.GRADES), "size_cm": st.sampled_from([0.5, 4.9, 5, 5.1, 8, 100]),
+    "depth": st.sampled_from(patient.DEPTHS), "age": st.integers(0, 120), "margin": st.sampled_from(patient.MARGINS),
+    "biomarkers": st.lists(st.sampled_from(patient.BIOMARKERS), max_size=3, unique=True),
+    "prior": st.one_of(st.just(["none"]), st.lists(st.sampled_from(_DRUGS), max_size=3, unique=True)),
+    "progressed_on": st.lists(st.sampled_from(_DRUGS), max_size=2, unique=True),
+    "conditions": st.lists(st.sampled_from(patient.CONDITIONS), max_size=3, unique=True),
+    "anthracycline_ineligible": st.booleans(),
+    "exclude": st.lists(st.sampled_from(_DRUGS), max_size=2, unique=True),
+})
+
+
+def _patient_or_none(kb, desc):
+    try:
+        return patient.from_mapping(desc, kb)
+    except UsageError:
+        return None
+
+
+class _Reads:
+    """A patient that notes every fact read from it."""
+
+    def __init__(self, real):
+        object.__setattr__(self, "_real", real)
+        object.__setattr__(self, "read", set())
+
+    def __getattr__(self, name):
+        self.read.add(name)
+        return getattr(self._real, name)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(desc=_patients)
+def test_an_assessment_reads_only_the_facts_its_memo_key_holds(kb, desc):
+    p = _patient_or_none(kb, desc)
+    if p is None:
+        return
+    for reg in kb.regimens.values():
+        spy = _Reads(p)
+        assert eligibility.assess_regimen(kb, reg, spy) == eligibility.assess_regimen(kb, reg, p)
+        assert spy.read <= set(eligibility.reads_of(kb, reg)), (reg.id, spy.read - set(eligibility.reads_of(kb, reg)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(descs=st.lists(_patients, min_size=2, max_size=12))
+def test_a_shared_memo_gives_each_patient_the_answer_it_would_get_alone(kb, descs):
+    memo: dict = {}
+    for i, desc in enumerate(descs, start=1):
+        p = _patient_or_none(kb, desc)
+        if p is None:
+            continue
+        alone, shared = eligibility.assess(kb, p), eligibility.assess(kb, p, memo)
+        for explain in (False, True):
+            expected = dumps({"line": i, **views.options_data(kb, alone, explain)})
+            assert views.options_data(kb, shared, explain) == views.options_data(kb, alone, explain)
+            assert views.options_line(kb, shared, explain, i) == expected
+            assert views.options_line(kb, alone, explain, i) == expected
+        assert views.options_compact_line(shared, i) == dumps(views.options_compact(alone, i))
+
+
+def test_the_memo_stays_bounded(kb, monkeypatch):
+    monkeypatch.setattr(eligibility, "MEMO_LIMIT", 30)
+    memo: dict = {}
+    for line in range(1, 11):
+        for site in patient.SITES:
+            eligibility.assess(kb, patient.from_mapping({"line": line, "histology": site}, kb), memo)
+            assert len(memo) <= 30
