@@ -154,20 +154,21 @@ def entry() -> None:
     import gc
 
     gc.disable()  # until the knowledge base is loaded (lmsrx.commands.load_kb): imports make no garbage worth a pass
-    if "_LMSRX_COMPLETE" in os.environ:
+    if "_LMSRX_COMPLETE" in os.environ:  # the shell asks for completions: anything not answered here is Typer's
         text = quick_completion(dict(os.environ))
         if text is not None:
             sys.exit(answer(text))
-    if sys.argv[1:] == ["--version"]:
+    elif sys.argv[1:] == ["--version"]:
         from lmsrx import __version__
         from lmsrx.files import builtin_version
 
         sys.exit(answer(f"lmsrx {__version__} (knowledge base {builtin_version()})\n"))
-    from lmsrx import fastargs
+    else:
+        from lmsrx import fastargs
 
-    parsed = fastargs.parse(sys.argv[1:])
-    if parsed is not None:  # an everyday call: no Typer needed
-        sys.exit(run(fastargs.call(parsed)))
+        parsed = fastargs.parse(sys.argv[1:])
+        if parsed is not None:  # an everyday call: no Typer needed
+            sys.exit(run(fastargs.call(parsed)))
     from lmsrx.cli import entry as cli_entry
 
     cli_entry()

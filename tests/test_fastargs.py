@@ -91,3 +91,14 @@ def test_an_everyday_call_does_not_import_typer():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["id"] == "ifosfamide"
+
+
+def test_a_completion_request_is_never_run_as_a_command():
+    import os
+
+    env = {**os.environ, "_LMSRX_COMPLETE": "complete_bash", "COMP_WORDS": "lmsrx options --prior dox", "COMP_CWORD": "3"}
+    code = ("import sys; sys.argv = ['lmsrx', 'drug', 'ifosfamide', '--format', 'json']\n"
+            "from lmsrx.launch import entry\nentry()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["doxil", "doxorubicin"]  # Typer's completion of --prior, not the drug card
