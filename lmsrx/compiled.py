@@ -36,11 +36,14 @@ def _encode(obj: Any) -> Any:
 
 
 def dump(kb: Any) -> dict[str, Any]:
-    """Plain data for JSON; records not from the built-in base keep the file they came from."""
+    """Plain data for JSON; records not from the built-in base keep the file they came from. The counts and
+    ``kb info``'s summary are kept too, so that a base rebuilt from this data can be described without
+    decoding its records."""
     extra = sorted([kind, rid, where] for (kind, rid), where in kb.origin.items() if where != "built-in")
-    return {"format": FORMAT, "builtin_sha256": kb.sha256, "builtin_stamp": builtin_stamp(), "files": kb.files, **({"origin": extra} if extra else {}),
-            **{kind: {rid: _encode(rec) for rid, rec in getattr(kb, kind).items()} for kind in ("meta", *model.KINDS)
-               if kind != "meta"}, "meta": _encode(kb.meta)}
+    return {"format": FORMAT, "builtin_sha256": kb.sha256, "builtin_stamp": builtin_stamp(), "files": kb.files,
+            **({"origin": extra} if extra else {}), "counts": kb.counts(), "summary": kb.summary(),
+            **{kind: {rid: _encode(rec) for rid, rec in getattr(kb, kind).items()} for kind in model.KINDS},
+            "meta": _encode(kb.meta)}
 
 
 def _hints(cls: type) -> dict[str, Any]:
@@ -119,15 +122,52 @@ def _record_decoder(cls: type) -> Callable[[Any], Any]:
     return record
 
 
-def build(data: dict[str, Any], sha256: str) -> Any:
-    """The knowledge base from compiled data (no validation: it was validated when compiled)."""
+class _Sections:
+    """A compiled or cached base's records, decoded kind by kind on first use (:class:`lmsrx.kb._Lazy`).
+    ``raw(name)`` gives one section's plain data: a kind's records by id, or ``"origin"``. If a section
+    read later cannot be decoded (a cache entry damaged after it was opened), ``fallback()`` gives the
+    same base validated from its files, and the section is taken from that."""
+
+    def __init__(self, counts: dict[str, int], raw: Callable[[str], Any], fallback: Callable[[], Any] | None) -> None:
+        self.counts = counts
+        self._raw = raw
+        self._fallback = fallback
+        self._validated: Any = None
+
+    def _section(self, name: str, make: Callable[[Any], Any]) -> Any:
+        try:
+            return make(self._raw(name))
+        except Exception:  # noqa: BLE001 - only a damaged cache entry can fail here: validate instead
+            if self._fallback is None:
+                raise
+            if self._validated is None:
+                self._validated = self._fallback()
+            return getattr(self._validated, "origin" if name == "origin" else name)
+
+    def records(self, kind: str) -> dict[str, Any]:
+        decode = _decoder(model.KINDS[kind])
+        return self._section(kind, lambda raw: {rid: decode(value) for rid, value in raw.items()})
+
+    def origin(self) -> dict[tuple[str, str], str]:
+        def make(extra: Any) -> dict[tuple[str, str], str]:
+            out = {(kind, rid): "built-in" for kind in model.KINDS for rid in self._raw(kind)}
+            out.update({(kind, rid): str(where) for kind, rid, where in extra or []})
+            return out
+
+        return self._section("origin", make)
+
+
+def build(data: dict[str, Any], sha256: str, raw: Callable[[str], Any] | None = None,
+          fallback: Callable[[], Any] | None = None) -> Any:
+    """The knowledge base from compiled data (no validation: it was validated when compiled). Records are
+    decoded kind by kind when first used; ``raw`` reads a section (default: from ``data`` itself)."""
     from lmsrx.kb import KnowledgeBase
 
-    records = {kind: {rid: _decode(cls, raw) for rid, raw in data[kind].items()} for kind, cls in model.KINDS.items()}
-    origin = {(kind, rid): "built-in" for kind in model.KINDS for rid in data[kind]}
-    origin.update({(kind, rid): str(where) for kind, rid, where in data.get("origin", [])})
-    return KnowledgeBase(meta=_decode(model.Meta, data["meta"]), sha256=sha256, files=list(data["files"]),
-                         origin=origin, **records)
+    kb = object.__new__(KnowledgeBase)
+    counts = {kind: int(data["counts"][kind]) for kind in model.KINDS}
+    kb.__dict__.update(meta=_decode(model.Meta, data["meta"]), sha256=sha256, files=list(data["files"]),
+                       cache={"summary": data["summary"]}, _lazy=_Sections(counts, raw or data.get, fallback))
+    return kb
 
 
 def load() -> Any | None:

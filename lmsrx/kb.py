@@ -35,7 +35,6 @@ class KnowledgeBase:
     sha256: str
     files: list[str]
     origin: dict[tuple[str, str], str] = field(default_factory=dict)
-    _names: dict[str, str] = field(default_factory=dict)
     cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)  # facts that never change per patient
 
     def memo(self, key: Any, make: Any) -> Any:
@@ -44,14 +43,19 @@ class KnowledgeBase:
             self.cache[key] = make()
         return self.cache[key]
 
-    def __post_init__(self) -> None:
-        for drug in self.drugs.values():
-            for name in (drug.id, drug.name, *drug.brands, *drug.aliases):
-                self._names.setdefault(name.casefold(), drug.id)
+    def _drug_index(self) -> dict[str, str]:
+        def index() -> dict[str, str]:
+            out: dict[str, str] = {}
+            for drug in self.drugs.values():
+                for name in (drug.id, drug.name, *drug.brands, *drug.aliases):
+                    out.setdefault(name.casefold(), drug.id)
+            return out
+
+        return self.memo("drug-index", index)
 
     def find_drug(self, name: str) -> model.Drug | None:
         """A drug by id, generic name, brand or alias, case-insensitively."""
-        drug_id = self._names.get(name.strip().casefold())
+        drug_id = self._drug_index().get(name.strip().casefold())
         return self.drugs[drug_id] if drug_id else None
 
     def lookup(self, kind: str, name: str, what: str) -> Any:
@@ -71,10 +75,49 @@ class KnowledgeBase:
         return found
 
     def drug_names(self) -> list[str]:
-        return sorted(self._names)
+        return sorted(self._drug_index())
 
     def counts(self) -> dict[str, int]:
-        return {kind: len(getattr(self, kind)) for kind in model.KINDS}
+        """Records of each kind (known without decoding them, for a compiled or cached base)."""
+        lazy = self.__dict__.get("_lazy")
+        return {kind: len(self.__dict__[kind]) if kind in self.__dict__ or lazy is None else lazy.counts[kind]
+                for kind in model.KINDS}
+
+    def summary(self) -> dict[str, Any]:
+        """What ``kb info`` says of the evidence and references (kept with a compiled or cached base, so
+        that describing a large base does not decode its records)."""
+        def make() -> dict[str, Any]:
+            by_origin: dict[str, list[str]] = {"primary source": [], "checked publication": [], "newer than the source": []}
+            for ev in self.evidence.values():
+                origin = ("newer than the source" if ev.newer_than_source else
+                          "primary source" if "statpearls-lms-2020" in ev.cite else "checked publication")
+                by_origin[origin].append(ev.id)
+            newest = max((r.year for r in self.references.values() if r.year), default=None)
+            return {"evidence_by_origin": by_origin, "newest_reference_year": newest}
+
+        return self.memo("summary", make)
+
+
+class _Lazy:
+    """A compiled or cached base's records of one kind (or its origins), decoded on first use: the
+    instance's own value, once set, hides this (see :func:`lmsrx.compiled.build`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, kb: Any, owner: type) -> Any:
+        if kb is None:
+            return self
+        lazy = kb.__dict__.get("_lazy")
+        if lazy is None:
+            raise AttributeError(self.name)
+        value = lazy.origin() if self.name == "origin" else lazy.records(self.name)
+        kb.__dict__[self.name] = value
+        return value
+
+
+for _name in (*model.KINDS, "origin"):
+    setattr(KnowledgeBase, _name, _Lazy(_name))
 
 
 def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
@@ -127,7 +170,7 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
                 raise UsageError("cannot use knowledge folder " + raw + ": " + "; ".join(problems[:5]))
             if not found:
                 raise UsageError(f"no .yaml or .yml files in folder {raw}")
-            out.extend((str(q), q) for q in sorted(found))
+            out.extend((str(q), q) for q in sorted(found, key=lambda q: tuple(map(os.path.normcase, q.parts))))  # as Path sorts, quicker
         elif stat.S_ISREG(mode):
             out.append((str(p), p))
         else:
@@ -189,28 +232,35 @@ def _assemble(extra: list[str] | tuple[str, ...], compiled: bool) -> KnowledgeBa
             return ready
     sources = [(name, path, True) for name, path in builtin_files()]
     sources += [(name, path, False) for name, path in expand_paths(list(extra))]
-    import hashlib
-
     problems: list[Problem] = []
-    digest = hashlib.sha256()
     read: list[tuple[str, bytes, bool]] = []
     for shown, path, builtin in sources:
         data = _read(path, shown, problems)
         if data is not None:
-            digest.update(shown.removeprefix(BUILTIN_PREFIX).encode() + b"\0" + data + b"\0")
             read.append((shown, data, builtin))
+    files = [s[0] for s in sources]
     cacheable = compiled and bool(extra) and not problems
     if cacheable:
         from lmsrx import kbcache
 
-        key = kbcache.key([(shown, data) for shown, data, _ in read])
-        ready = kbcache.get(key, digest.hexdigest())
+        key = kbcache.key([(shown, data) for shown, data, _ in read])  # every file's name and content
+        ready = kbcache.get(key, lambda: _load(read, [], _digest(read), files))
         if ready is not None:
             return ready
-    kb = _load(read, problems, digest.hexdigest(), [s[0] for s in sources])
+    kb = _load(read, problems, _digest(read), files)
     if cacheable:
         kbcache.put(key, kb)
     return kb
+
+
+def _digest(read: list[tuple[str, bytes, bool]]) -> str:
+    """The base's content identity: sha256 over each file's short name and bytes, framed."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for shown, data, _ in read:
+        digest.update(shown.removeprefix(BUILTIN_PREFIX).encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()
 
 
 def _load(read: list[tuple[str, bytes, bool]], problems: list[Problem], sha256: str, files: list[str]) -> KnowledgeBase:

@@ -1,7 +1,8 @@
 """The user's cache of validated knowledge bases with ``--kb`` extras.
 
 A combination of the built-in base and extra files, once validated, is kept as plain JSON (the same
-form as the compiled built-in base, :mod:`lmsrx.compiled`; never pickle) under the user's cache
+data as the compiled built-in base, :mod:`lmsrx.compiled`, in sections: a first line saying what it
+is, then each kind's records, read only when used; never pickle) under the user's cache
 directory, named by a key over every file's full name and the sha256 of its bytes (each framed, so
 no file can pose as several). The next load with the same files rebuilds the records from it
 without parsing or validating YAML; a changed file changes the key, so it is validated again, and a
@@ -72,9 +73,15 @@ def _folder() -> Path | None:
         return None
 
 
-def get(cache_key: str, sha256: str) -> Any | None:
-    """The knowledge base validated earlier from exactly these files (whose content digest is ``sha256``),
-    or None."""
+SECTIONS = ("origin", "references", "drugs", "evidence", "regimens")
+MAX_HEADER = 1_048_576
+
+
+def get(cache_key: str, fallback: Any = None) -> Any | None:
+    """The knowledge base validated earlier from exactly these files, or None (the key covers every file's
+    full name and content, so the entry's content digest is the one these files have). Only the entry's first line (what the base is, its counts and summary) is read now; each
+    kind's records are read and decoded when first used, from the file opened and checked now (should
+    that fail, ``fallback()`` validates the same files instead)."""
     from lmsrx import compiled
 
     folder = _folder()
@@ -82,16 +89,37 @@ def get(cache_key: str, sha256: str) -> Any | None:
         return None
     path = folder / f"kb-{cache_key}.json"
     try:
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())  # the file actually opened, not a name that could be swapped
-            if not stat.S_ISREG(st.st_mode) or not _private(st):
-                return None
-            data = json.loads(handle.read().decode("utf-8"))
-        if (not isinstance(data, dict) or data.get("code") != code_stamp() or data.get("format") != compiled.FORMAT
-                or data.get("cache_key") != cache_key or data.get("builtin_sha256") != sha256):
+        handle = open(path, "rb")
+    except OSError:
+        return None
+    try:
+        st = os.fstat(handle.fileno())  # the file actually opened, not a name that could be swapped
+        if not stat.S_ISREG(st.st_mode) or not _private(st):
+            handle.close()
             return None
-        kb = compiled.build(data, sha256)
+        header = json.loads(handle.readline(MAX_HEADER).decode("utf-8"))
+        body = handle.tell()
+        if (not isinstance(header, dict) or header.get("code") != code_stamp() or header.get("format") != compiled.FORMAT
+                or header.get("cache_key") != cache_key or not isinstance(header.get("builtin_sha256"), str)):
+            handle.close()
+            return None
+        spans = {name: (int(start), int(end)) for name, (start, end) in header["sections"].items()}
+        if (set(spans) != set(SECTIONS) or any(not 0 <= start <= end for start, end in spans.values())
+                or st.st_size != body + max(end for _, end in spans.values())):
+            handle.close()
+            return None
+
+        def section(name: str) -> Any:
+            start, end = spans[name]
+            handle.seek(body + start)
+            data = handle.read(end - start)
+            if len(data) != end - start:
+                raise ValueError(f"the cache entry {path.name} is cut short")
+            return json.loads(data.decode("utf-8"))
+
+        kb = compiled.build(header, header["builtin_sha256"], section, fallback)
     except Exception:  # noqa: BLE001 - a missing, damaged or foreign cache file only means validating again
+        handle.close()
         return None
     try:
         os.utime(path)  # recently used: pruned last
@@ -101,7 +129,8 @@ def get(cache_key: str, sha256: str) -> Any | None:
 
 
 def put(cache_key: str, kb: Any) -> None:
-    """Keep a validated knowledge base for next time (best effort, atomic, private to the user)."""
+    """Keep a validated knowledge base for next time (best effort, atomic, private to the user): a first
+    line saying what it is, then each section's JSON, at the offsets the first line gives."""
     from lmsrx import compiled
 
     folder = directory()
@@ -112,11 +141,20 @@ def put(cache_key: str, kb: Any) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if _folder() is None:
             return
-        text = json.dumps({**compiled.dump(kb), "cache_key": cache_key, "code": code_stamp()},
-                          ensure_ascii=False, separators=(",", ":"))
+        data = compiled.dump(kb)
+        parts = [json.dumps(data.pop(name, []), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                 for name in SECTIONS]
+        spans, at = {}, 0
+        for name, part in zip(SECTIONS, parts):
+            spans[name] = [at, at + len(part)]
+            at += len(part)
+        header = json.dumps({**data, "sections": spans, "cache_key": cache_key, "code": code_stamp()},
+                            ensure_ascii=True, separators=(",", ":")).encode("ascii")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(header + b"\n")
+            for part in parts:
+                handle.write(part)
         os.replace(tmp, folder / f"kb-{cache_key}.json")
     except (OSError, ValueError, TypeError):
         try:

@@ -15,12 +15,8 @@ def kb_info(kb: Any) -> View:
     from lmsrx.files import builtin_files
 
     extra = kb.files[len(builtin_files()):]  # the built-in files come first (a user's "knowledge/x.yaml" is still extra)
-    by_origin: dict[str, list[str]] = {"primary source": [], "checked publication": [], "newer than the source": []}
-    for ev in kb.evidence.values():
-        origin = ("newer than the source" if ev.newer_than_source else
-                  "primary source" if "statpearls-lms-2020" in ev.cite else "checked publication")
-        by_origin[origin].append(ev.id)
-    newest = max((r.year for r in kb.references.values() if r.year), default=None)
+    summary = kb.summary()  # kept with a compiled or cached base: describing it decodes no record
+    by_origin, newest = summary["evidence_by_origin"], summary["newest_reference_year"]
     data = {
         "name": meta.name,
         "version": meta.version,

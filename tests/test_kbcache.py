@@ -53,26 +53,52 @@ def test_a_changed_file_is_validated_again(cache, overlay, monkeypatch):
     assert (problem.path, problem.line) == (str(overlay), 2)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "foreign code", "group-writable", "other sha", "other key", "open folder"])
+@pytest.mark.parametrize("damage", ["garbage", "foreign code", "group-writable", "no sha", "other key", "open folder",
+                                    "cut short", "damaged section", "longer"])
 def test_a_damaged_or_foreign_cache_entry_is_ignored(cache, overlay, monkeypatch, damage):
     kbmod.load([str(overlay)])
     (entry,) = cache.glob("kb-*.json")
-    data = json.loads(entry.read_text(encoding="utf-8"))
+    first, _, body = entry.read_bytes().partition(b"\n")
+    data = json.loads(first)
+
+    def write(header, rest=body):
+        entry.write_bytes(json.dumps(header).encode() + b"\n" + rest)
+
     if damage == "garbage":
         entry.write_text('{"format": 1, "drugs": [', encoding="utf-8")
     elif damage == "foreign code":
-        entry.write_text(json.dumps({**data, "code": "lmsrx 0.0.0"}), encoding="utf-8")
+        write({**data, "code": "lmsrx 0.0.0"})
     elif damage == "group-writable":
         os.chmod(entry, 0o664)
-    elif damage == "other sha":
-        entry.write_text(json.dumps({**data, "builtin_sha256": "0" * 64}), encoding="utf-8")
+    elif damage == "no sha":  # (the key covers every file's name and content: the digest stored is theirs)
+        write({k: v for k, v in data.items() if k != "builtin_sha256"})
     elif damage == "other key":
-        entry.write_text(json.dumps({**data, "cache_key": "0" * 64}), encoding="utf-8")
+        write({**data, "cache_key": "0" * 64})
+    elif damage == "cut short":
+        write(data, body[:-10])
+    elif damage == "longer":
+        write(data, body + b" ")
+    elif damage == "damaged section":  # still the right size: noticed only when the records are read
+        start, end = data["sections"]["references"]
+        write(data, body[:start] + b"{" * (end - start) + body[end:])
     else:
         os.chmod(cache, 0o770)  # a folder others may write to is not used at all
     calls = _count_validations(monkeypatch)
     again = kbmod.load([str(overlay)])
-    assert calls == [1] and ("references", "extra-ref") in again.origin
+    assert ("references", "extra-ref") in again.origin and calls == [1]
+    assert again == kbmod.load([str(overlay)], compiled=False)
+
+
+def test_a_cached_base_reads_only_what_is_used(cache, overlay, monkeypatch):
+    from lmsrx import views
+
+    kbmod.load([str(overlay)])
+    calls = _count_validations(monkeypatch)
+    again = kbmod.load([str(overlay)])
+    info = views.kb_info(again).data
+    assert calls == [] and not {"references", "drugs", "evidence", "regimens"} & set(vars(again))
+    assert info == views.kb_info(kbmod.load([str(overlay)], compiled=False)).data
+    assert again.find_drug("doxil") is not None and "evidence" not in vars(again)
 
 
 def test_kb_check_never_reads_the_cache(cache, overlay, monkeypatch):

@@ -138,3 +138,15 @@ def test_the_memo_stays_bounded(kb, monkeypatch):
         for site in patient.SITES:
             eligibility.assess(kb, patient.from_mapping({"line": line, "histology": site}, kb), memo)
             assert len(memo) <= 30
+
+
+def test_a_compiled_base_decodes_each_kind_only_when_used():
+    fresh = kbmod.load(compiled=False)
+    built = kbmod.load()
+    assert not {"references", "drugs", "evidence", "regimens", "origin"} & set(vars(built))
+    assert built.counts() == fresh.counts() and built.summary() == fresh.summary()
+    assert views.kb_info(built).data == views.kb_info(fresh).data
+    assert not {"references", "drugs", "evidence", "regimens"} & set(vars(built))  # kb info decoded nothing
+    assert built.find_drug("doxil").id == "pegylated-liposomal-doxorubicin"
+    assert "drugs" in vars(built) and "evidence" not in vars(built)
+    assert built.origin == fresh.origin and built == fresh
