@@ -128,10 +128,12 @@ def _init_worker(kb: Any, explain: bool, compact: bool, fmt: str) -> None:
     _WORKER.update(kb=kb, explain=explain, compact=compact, fmt=fmt)
 
 
-def _work(item: tuple[int, bytes]) -> tuple[str | None, list[dict[str, Any]] | None, int, int]:
-    """One line in a worker process: the NDJSON text (or the csv/tsv rows), and its exit code."""
-    number, raw = item
-    result = next(evaluate(_WORKER["kb"], [raw], _WORKER["explain"], _WORKER["compact"], start=number))
+def _work(item: tuple[int, bytes, bool]) -> tuple[str | None, list[dict[str, Any]] | None, int, int]:
+    """One line in a worker process: the NDJSON text (or the csv/tsv rows), and its exit code. (A line too
+    long to read arrives as a flag: the :data:`TOO_LONG` marker is known by identity, which pickling loses.)"""
+    number, raw, too_long = item
+    line = TOO_LONG if too_long else raw
+    result = next(evaluate(_WORKER["kb"], [line], _WORKER["explain"], _WORKER["compact"], start=number))
     if _WORKER["fmt"] == "ndjson":
         return result.line(), None, result.exit_code, number
     return None, result.table_rows(), result.exit_code, number
@@ -144,5 +146,6 @@ def parallel(kb: Any, lines: Iterable[bytes], explain: bool, compact: bool, jobs
 
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(jobs, initializer=_init_worker, initargs=(kb, explain, compact, fmt)) as pool:
-        for text, rows, code, number in pool.imap(_work, enumerate(lines, start=1), chunksize=64):
+        for text, rows, code, number in pool.imap(_work, ((n, raw, raw is TOO_LONG) for n, raw in enumerate(lines, start=1)),
+                                                     chunksize=64):
             yield LineResult(number, None, rows if rows is not None else [], code, text=text)

@@ -144,17 +144,18 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
         if setting is None:
             setting, implied = "metastatic", True
     prior, drugs, classes, known = _prior(_strings(raw.get("prior"), "prior"), kb)
-    progressed, progressed_drugs = _progressed(_strings(raw.get("progressed_on"), "progressed_on"), kb)
+    progressed, progressed_order = _progressed(_strings(raw.get("progressed_on"), "progressed_on"), kb)
+    progressed_drugs = frozenset(progressed_order)
     if progressed and prior == ("none",):
         raise UsageError("--prior none contradicts --progressed-on: the disease progressed on a prior treatment")
     if progressed and known:
         # progression on a drug means it was given: it belongs to the prior list
-        missing = [d for d in progressed_drugs if d not in drugs]
+        missing = [d for d in progressed_order if d not in drugs]  # in order: never a set's order
         drugs = drugs | frozenset(missing)
         classes = classes | frozenset(kb.drugs[d].drug_class for d in missing if kb.drugs[d].drug_class)
         prior = tuple(dict.fromkeys([*prior, *missing]))
     elif progressed:
-        prior, drugs, known = tuple(progressed_drugs), frozenset(progressed_drugs), False
+        prior, drugs, known = progressed_order, progressed_drugs, False
         classes = frozenset(kb.drugs[d].drug_class for d in progressed_drugs if kb.drugs[d].drug_class)
     if line is not None and line >= 2 and prior == ("none",):
         raise UsageError(f"line {line} means at least one earlier line of treatment; it contradicts prior 'none'",
@@ -234,18 +235,19 @@ def _age(value: Any) -> int | None:
     return value
 
 
-def _progressed(names: list[str], kb: Any) -> tuple[tuple[str, ...], frozenset[str]]:
-    """Drugs (or a class: every drug of it) the disease progressed on."""
+def _progressed(names: list[str], kb: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Drugs (or a class: every drug of it) the disease progressed on: the names as given, and the drugs in
+    the order named (a class's in the knowledge base's order)."""
     classes = drug_classes(kb)
     out: list[str] = []
-    drugs: set[str] = set()
+    drugs: list[str] = []
     for name in (n.lower() for n in names):
         if name == "none":
             raise UsageError("--progressed-on takes drugs or classes; leave it out if the disease progressed on none")
         named = _drugs_named(name, kb, "progressed-on", classes)
         out.append(name if name in classes else named[0])
-        drugs.update(named)
-    return tuple(dict.fromkeys(out)), frozenset(drugs)
+        drugs.extend(named)
+    return tuple(dict.fromkeys(out)), tuple(dict.fromkeys(drugs))
 
 
 def _drugs_named(name: str, kb: Any, what: str, classes: set[str] | frozenset[str]) -> list[str]:

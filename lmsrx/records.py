@@ -46,6 +46,11 @@ def record(cls=None, *, frozen: bool = False):
             value = cls.__dict__.get(name, MISSING)
             spec = value if isinstance(value, Field) else Field(default=value)
             spec.name, spec.type = name, annotation
+            if isinstance(spec.default, (list, dict, set)):  # as dataclasses: one object shared by every record
+                raise ValueError(f"mutable default for field {name}: use field(default_factory=...)")
+            if spec.default is spec.default_factory is MISSING and any(
+                    f.default is not MISSING or f.default_factory is not MISSING for f in found):
+                raise TypeError(f"non-default field {name!r} follows a default field")
             if isinstance(value, Field):
                 if spec.default is MISSING:
                     delattr(cls, name)

@@ -165,7 +165,7 @@ def options_data(kb: Any, answer: Any, explain: bool = False) -> dict[str, Any]:
         out = {
             "id": reg.id, "name": reg.name, "drugs": list(reg.drugs), "status": a.status, "needs": a.needs,
             "evidence": [evidence_data(kb, kb.evidence[e], reg) for e in reg.evidence],
-            "cautions": a.cautions, "why": a.why,
+            "cautions": list(a.cautions), "why": a.why,  # a copy: a batch shares assessments
             "strength": a.strength_label, "recommendation": reg.recommendation,
             "preferred": a.preferred, "newer_than_source": reg.newer_than_source,
             "approval": approval_text(kb, reg),

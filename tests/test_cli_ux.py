@@ -120,3 +120,30 @@ def test_the_same_kb_path_twice_is_loaded_once(run, tmp_path):
     overlay.write_text("references:\n  extra-ref: {kind: article, verified: partial, title: An extra record}\n", encoding="utf-8")
     r = run("--kb", str(overlay), "--kb", str(overlay), "drugs", "--json")
     assert r.exit_code == 0, r.stderr
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path):
+    """Nothing is printed in a set's order: the same call gives the same bytes under any PYTHONHASHSEED."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    cohort = tmp_path / "cohort.ndjson"
+    cohort.write_text("\n".join(json.dumps(p) for p in [
+        {"setting": "adjuvant", "prior": ["gemcitabine"], "progressed_on": ["anthracycline"]},
+        {"line": 2, "progressed_on": ["anthracycline", "gemcitabine"], "exclude": ["anthracycline"]},
+        {"line": 3, "prior": ["doxorubicin", "trabectedin"], "biomarkers": ["er-positive", "msi-h"],
+         "conditions": ["cardiac", "hepatic", "renal"]},
+    ]) + "\n", encoding="utf-8")
+    calls = [["options", "--batch", str(cohort), "--explain"], ["options", "--batch", str(cohort), "--format", "csv"],
+             ["options", "--line", "2", "--progressed-on", "anthracycline", "--format", "json", "--explain"],
+             ["report", "--line", "2", "--prior", "anthracycline", "--condition", "cardiac", "--condition", "hepatic"],
+             ["drug", "doxorubicin", "--format", "json"], ["compare", "trabectedin", "pazopanib", "--format", "json"],
+             ["trials", "--format", "json"], ["kb", "info", "--format", "json"], ["search", "anthracycline", "--format", "json"]]
+    code = "import sys; from lmsrx.cli import main; sys.exit(main(sys.argv[1:]))"
+    for args in calls:
+        outs = {subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                               env={**os.environ, "PYTHONHASHSEED": seed, "LMSRX_REPORT_DATE": "2026-01-01"}).stdout
+                for seed in ("1", "2", "3")}
+        assert len(outs) == 1, args

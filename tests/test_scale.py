@@ -150,3 +150,12 @@ def test_a_compiled_base_decodes_each_kind_only_when_used():
     assert built.find_drug("doxil").id == "pegylated-liposomal-doxorubicin"
     assert "drugs" in vars(built) and "evidence" not in vars(built)
     assert built.origin == fresh.origin and built == fresh
+
+
+def test_a_line_too_long_is_reported_alike_with_jobs(run, tmp_path):
+    path = tmp_path / "long.ndjson"
+    path.write_bytes(b'{"line": 2}\n' + b'{"id": "' + b"x" * (1_048_576 + 10) + b'"}\n' + b'{"line": 1}\n')
+    one = run("options", "--batch", str(path), "--compact")
+    two = run("options", "--batch", str(path), "--compact", "--jobs", "2")
+    assert one.stdout == two.stdout and one.exit_code == two.exit_code == 2
+    assert "line 2: longer than 1048576 bytes" in two.stdout
