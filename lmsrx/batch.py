@@ -125,6 +125,9 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(kb: Any, explain: bool, compact: bool, fmt: str) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to report (it stops the workers)
     _WORKER.update(kb=kb, explain=explain, compact=compact, fmt=fmt)
 
 

@@ -35,21 +35,22 @@ def quick_completion(environ: dict) -> str | None:
 
 
 def answer(text: str) -> int:
-    """Write a whole answer to stdout; the exit status (as the full CLI's: 74 if it cannot be written, 141 if
+    """Write a whole answer to stdout, as any command does (:func:`run`: 74 if it cannot be written, 141 if
     the reader left)."""
-    try:
+    def write() -> int:
         sys.stdout.write(text)
-        sys.stdout.flush()
         return ExitCode.OK
-    except BrokenPipeError:
-        quiet_stdout()
-        return ExitCode.BROKEN_PIPE
-    except (OSError, ValueError, AttributeError) as exc:  # ENOSPC, EIO, closed (sys.stdout is None)
-        quiet_stdout()
-        if sys.stderr is not None:
-            why = "stdout is closed" if sys.stdout is None else getattr(exc, "strerror", None) or exc
-            sys.stderr.write(f"lmsrx: error: cannot write the output: {why}\n")
-        return ExitCode.OUTPUT_ERROR
+
+    return run(write)
+
+
+def _err(text: str) -> None:
+    """A message on stderr, if there is one to write to."""
+    if sys.stderr is not None:
+        try:
+            sys.stderr.write(text)
+        except (OSError, ValueError):
+            pass
 
 
 def quiet_stdout() -> None:
@@ -65,11 +66,9 @@ def report(exc: LmsrxError) -> int:
     """The one place that turns an expected error into a message on stderr and an exit code."""
     from lmsrx.render import clean
 
-    err = sys.stderr
-
     def say(text: str) -> None:
         text = clean(text)
-        err.write((text if len(text) <= 2000 else text[:2000] + "...") + "\n")
+        _err((text if len(text) <= 2000 else text[:2000] + "...") + "\n")
 
     if isinstance(exc, KnowledgeError):
         for problem in exc.problems:
@@ -116,7 +115,7 @@ def run(call) -> int:
     import signal
 
     if sys.stdout is None:
-        sys.stderr.write("lmsrx: error: standard output is closed\n")
+        _err("lmsrx: error: standard output is closed\n")
         return int(ExitCode.OUTPUT_ERROR)
     stdout, sys.stdout = sys.stdout, _GuardedStdout(sys.stdout)
     try:
@@ -135,14 +134,14 @@ def run(call) -> int:
     except OutputClosed as exc:
         quiet_stdout()
         if exc.code != ExitCode.BROKEN_PIPE:
-            sys.stderr.write(f"lmsrx: error: {exc.why}\n")
+            _err(f"lmsrx: error: {exc.why}\n")
         return int(exc.code)
     except (Interrupted, KeyboardInterrupt):
         quiet_stdout()
-        sys.stderr.write("lmsrx: interrupted\n")
+        _err("lmsrx: interrupted\n")
         return int(ExitCode.INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - no traceback may reach a user
-        sys.stderr.write(f"lmsrx: internal error ({type(exc).__name__}); please report it. The output may be incomplete.\n")
+        _err(f"lmsrx: internal error ({type(exc).__name__}); please report it. The output may be incomplete.\n")
         return int(ExitCode.INTERNAL)
     finally:
         sys.stdout = stdout

@@ -43,12 +43,16 @@ def test_the_compiled_names_are_used_only_when_fresh():
     assert "ifosfamide" in files.quick_names("drugs") and "doxil" in files.quick_names("drugs")
 
 
-@pytest.mark.parametrize(("redirect", "status"), [(">&-", 74), (">/dev/full", 74)])
-def test_a_quick_answer_that_cannot_be_written_exits_like_the_full_cli(redirect, status):
-    if redirect == ">/dev/full" and not os.path.exists("/dev/full"):
+@pytest.mark.parametrize("redirect", [">&-", ">/dev/full", ">&- 2>&-", ">/dev/full 2>&-"])
+def test_a_quick_answer_that_cannot_be_written_exits_like_the_full_cli(redirect):
+    if "/dev/full" in redirect and not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full here")
     for env in (_env("lmsrx drug ifo", 2), {k: v for k, v in os.environ.items() if not k.startswith("_LMSRX")}):
         args = "" if "_LMSRX_COMPLETE" in env else " --version"
-        done = subprocess.run(f"{sys.executable} -c 'from lmsrx.launch import entry; entry()'{args} {redirect}",
-                              shell=True, env=env, capture_output=False, stderr=subprocess.PIPE, text=True, check=False)
-        assert done.returncode == status and "Traceback" not in done.stderr and "cannot write" in done.stderr
+        seen = []
+        for module in ("lmsrx.launch", "lmsrx.cli"):  # the quick answer, then the full CLI's
+            done = subprocess.run(f"{sys.executable} -c 'from {module} import entry; entry()'{args} {redirect}",
+                                  shell=True, env=env, stderr=subprocess.PIPE, text=True, check=False)
+            assert done.returncode == 74 and "Traceback" not in done.stderr, (module, done.stderr)
+            seen.append(done.stderr)
+        assert seen[0] == seen[1] and ("2>&-" in redirect or "output" in seen[0])

@@ -159,3 +159,26 @@ def test_a_line_too_long_is_reported_alike_with_jobs(run, tmp_path):
     two = run("options", "--batch", str(path), "--compact", "--jobs", "2")
     assert one.stdout == two.stdout and one.exit_code == two.exit_code == 2
     assert "line 2: longer than 1048576 bytes" in two.stdout
+
+
+def test_ctrl_c_stops_a_parallel_batch_with_one_message():
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if not hasattr(os, "killpg"):
+        return
+    exe = shutil.which("lmsrx", path=os.path.dirname(sys.executable))
+    cmd = [exe] if exe else [sys.executable, "-m", "lmsrx"]
+    proc = subprocess.Popen([*cmd, "options", "--batch", "-", "--jobs", "2"], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    proc.stdin.write(b'{"line": 2}\n' * 200)
+    proc.stdin.flush()
+    time.sleep(1.5)  # the workers are running (waiting for more input)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C reaches the whole process group
+    proc.stdin.close()
+    assert proc.wait(timeout=30) == 130
+    assert proc.stderr.read().decode() == "lmsrx: interrupted\n"  # no worker's traceback
