@@ -27,18 +27,23 @@ def _builtin_names(names: list[str]) -> list[str]:
 
 
 def builtin_files() -> list[tuple[str, Any]]:
-    """(display name, readable path) of the shipped YAML files, ``kb.yaml`` first."""
-    from pathlib import Path
-
+    """(display name, readable path) of the shipped YAML files, ``kb.yaml`` first: a file name (str) in a
+    plain folder, else a resource with ``read_bytes()`` (see :func:`read_bytes`)."""
     folder = _builtin_folder()
     if folder is not None:  # found without importlib.resources
-        base: Any = Path(folder)
-    else:  # a zipped or otherwise unusual install
-        import importlib.resources
+        return [(BUILTIN_PREFIX + name, os.path.join(folder, name)) for name in _builtin_names(os.listdir(folder))]
+    import importlib.resources  # a zipped or otherwise unusual install
 
-        base = importlib.resources.files("lmsrx") / "_knowledge"
-    items = {p.name: p for p in base.iterdir()}
+    items = {p.name: p for p in (importlib.resources.files("lmsrx") / "_knowledge").iterdir()}
     return [(BUILTIN_PREFIX + name, items[name]) for name in _builtin_names(list(items))]
+
+
+def read_bytes(path: Any) -> bytes:
+    """The bytes of a file name or a resource."""
+    if isinstance(path, str):
+        with open(path, "rb") as handle:
+            return handle.read()
+    return read_bytes(path)
 
 
 def builtin_digest() -> str:
@@ -47,7 +52,7 @@ def builtin_digest() -> str:
 
     digest = hashlib.sha256()
     for shown, path in builtin_files():
-        digest.update(shown.removeprefix(BUILTIN_PREFIX).encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(shown.removeprefix(BUILTIN_PREFIX).encode() + b"\0" + read_bytes(path) + b"\0")
     return digest.hexdigest()
 
 
@@ -91,7 +96,7 @@ def builtin_version() -> str:
     from lmsrx.yamlsafe import LDict, load_yaml
 
     name, path = builtin_files()[0]
-    value, problems = load_yaml(path.read_bytes(), name)
+    value, problems = load_yaml(read_bytes(path), name)
     if problems or not isinstance(value, LDict) or not isinstance(value.get("knowledge"), LDict):
         return "unreadable"
     return str(value["knowledge"].get("version", "unknown"))
@@ -109,7 +114,7 @@ def quick_names(kind: str) -> list[str]:
         from lmsrx.yamlsafe import load_yaml
 
         path = next(p for name, p in builtin_files() if name.endswith("/" + _QUICK_FILES[kind]))
-        value, problems = load_yaml(path.read_bytes(), _QUICK_FILES[kind])
+        value, problems = load_yaml(read_bytes(path), _QUICK_FILES[kind])
         section = value.get(kind) if isinstance(value, dict) and not problems else None
         if not isinstance(section, dict):
             return []

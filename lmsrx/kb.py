@@ -14,8 +14,6 @@ from lmsrx.files import BUILTIN_PREFIX, builtin_files
 from lmsrx.records import field, record
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from lmsrx.yamlsafe import LDict
 
 MAX_BYTES = 1_048_576  # the same limit as lmsrx.yamlsafe's, without importing YAML for a compiled load
@@ -120,29 +118,29 @@ for _name in (*model.KINDS, "origin"):
     setattr(KnowledgeBase, _name, _Lazy(_name))
 
 
-def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
+def expand_paths(paths: list[str]) -> list[tuple[str, str]]:
     """Extra files as given, folders as their .yaml/.yml files in any case (sorted). Nothing is skipped
-    silently: an unreadable folder, a symbolic link to a folder or a non-regular file is an error."""
+    silently: an unreadable folder, a symbolic link to a folder or a non-regular file is an error. Names
+    are written as pathlib writes them (``./a//b/`` is ``a/b``), without importing pathlib."""
     import os
     import stat
 
-    from pathlib import Path
-
-    out: list[tuple[str, Path]] = []
-    seen: set[Path] = set()
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for raw in paths:
         if not isinstance(raw, str) or not raw.strip():
             raise UsageError("an empty --kb path: name a knowledge file or folder")
-        p = Path(raw)
-        if p.resolve() in seen:
+        p = _path_text(raw)
+        where = os.path.realpath(p)
+        if where in seen:
             continue  # the same file or folder given twice is loaded once
-        seen.add(p.resolve())
+        seen.add(where)
         try:
-            mode = p.stat().st_mode
+            mode = os.stat(p).st_mode
         except OSError as exc:
             raise UsageError(f"no such knowledge file or folder: {raw} ({exc.strerror or exc})") from None
         if stat.S_ISDIR(mode):
-            found: list[Path] = []
+            found: list[str] = []
             problems: list[str] = []
 
             def refuse(exc: OSError) -> None:
@@ -150,15 +148,15 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
 
             try:
                 for top, dirs, files in os.walk(p, onerror=refuse, followlinks=False):
-                    if top.count(os.sep) - str(p).count(os.sep) > MAX_FOLDER_DEPTH:
+                    if top.count(os.sep) - p.count(os.sep) > MAX_FOLDER_DEPTH:
                         raise UsageError(f"knowledge folder {raw} is nested deeper than {MAX_FOLDER_DEPTH} levels")
                     for d in dirs:
                         if os.path.islink(os.path.join(top, d)):
                             problems.append(f"{os.path.join(top, d)}: a symbolic link to a folder is not followed")
                     for f in files:
-                        q = Path(top) / f
-                        if q.suffix.lower() in (".yaml", ".yml"):
-                            if not q.is_file():
+                        if f.lower().endswith((".yaml", ".yml")):
+                            q = _path_text(os.path.join(top, f))
+                            if not os.path.isfile(q):
                                 problems.append(f"{q}: not a regular file")
                             else:
                                 found.append(q)
@@ -170,9 +168,9 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
                 raise UsageError("cannot use knowledge folder " + raw + ": " + "; ".join(problems[:5]))
             if not found:
                 raise UsageError(f"no .yaml or .yml files in folder {raw}")
-            out.extend((str(q), q) for q in sorted(found, key=lambda q: tuple(map(os.path.normcase, q.parts))))  # as Path sorts, quicker
+            out.extend((q, q) for q in sorted(found, key=_path_key))
         elif stat.S_ISREG(mode):
-            out.append((str(p), p))
+            out.append((p, p))
         else:
             raise UsageError(f"knowledge path {raw} is not a regular file or folder (a pipe or device?)")
     if len(out) > MAX_FILES:
@@ -180,25 +178,63 @@ def expand_paths(paths: list[str]) -> list[tuple[str, Path]]:
     return out
 
 
+def _split(text: str) -> tuple[str, list[str]]:
+    """A POSIX path's root and parts, as pathlib reads them: two leading slashes are kept, three or more are
+    one, and empty and '.' parts are dropped."""
+    rel = text.lstrip("/")
+    root = "" if rel == text else "//" if len(text) - len(rel) == 2 else "/"
+    return root, [x for x in rel.split("/") if x and x != "."]
+
+
+def _path_text(raw: str) -> str:
+    """``str(pathlib.Path(raw))``."""
+    import os
+
+    if os.sep != "/" or os.altsep:  # elsewhere, pathlib itself
+        from pathlib import Path
+
+        return str(Path(raw))
+    root, parts = _split(raw)
+    return (root + "/".join(parts)) or "."
+
+
+def _path_key(text: str) -> tuple[str, ...]:
+    """How pathlib orders paths (by their parts)."""
+    import os
+
+    if os.sep != "/" or os.altsep:
+        from pathlib import Path
+
+        return tuple(map(os.path.normcase, Path(text).parts))
+    root, parts = _split(text)
+    return (root, *parts) if root else tuple(parts)
+
+
 def _read(path: Any, shown: str, problems: list[Problem]) -> bytes | None:
     """Read a file once; a file whose size or modification time changes while it is read is refused."""
     try:
-        from pathlib import Path
+        import os
 
-        before = path.stat() if isinstance(path, Path) else None
-        if before is not None and before.st_size > MAX_BYTES:
-            problems.append(Problem(shown, 1, f"file is larger than {MAX_BYTES} bytes"))
-            return None
-        data = path.read_bytes()
-        if before is not None:
-            after = path.stat()
-            if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != after.st_size:
-                problems.append(Problem(shown, 1, "the file changed while it was read; load it again"))
+        if not isinstance(path, str):  # a resource of an unusual install: read as it is
+            return path.read_bytes()
+        with open(path, "rb") as handle:
+            before = os.fstat(handle.fileno())
+            if before.st_size > MAX_BYTES:
+                problems.append(Problem(shown, 1, f"file is larger than {MAX_BYTES} bytes"))
                 return None
+            data = _read_all(handle)
+            after = os.fstat(handle.fileno())
+        if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != after.st_size:
+            problems.append(Problem(shown, 1, "the file changed while it was read; load it again"))
+            return None
         return data
     except OSError as exc:
         problems.append(Problem(shown, 1, f"cannot read: {exc.strerror or exc}"))
         return None
+
+
+def _read_all(handle: Any) -> bytes:
+    return handle.read()
 
 
 def load(extra: list[str] | tuple[str, ...] = (), compiled: bool = True) -> KnowledgeBase:
@@ -232,18 +268,21 @@ def _assemble(extra: list[str] | tuple[str, ...], compiled: bool) -> KnowledgeBa
             return ready
     sources = [(name, path, True) for name, path in builtin_files()]
     sources += [(name, path, False) for name, path in expand_paths(list(extra))]
+    cacheable = compiled and bool(extra)
     problems: list[Problem] = []
     read: list[tuple[str, bytes, bool]] = []
-    for shown, path, builtin in sources:
-        data = _read(path, shown, problems)
+    hashes: list[str] = []
+    for (shown, _, builtin), (data, found, sha) in zip(sources, _read_all_files(sources, cacheable)):
+        problems += found
         if data is not None:
             read.append((shown, data, builtin))
+            hashes.append(sha)
     files = [s[0] for s in sources]
-    cacheable = compiled and bool(extra) and not problems
+    cacheable = cacheable and not problems
     if cacheable:
         from lmsrx import kbcache
 
-        key = kbcache.key([(shown, data) for shown, data, _ in read])  # every file's name and content
+        key = kbcache.key([(shown, sha) for (shown, _, _), sha in zip(read, hashes)])  # every file's name and content
         ready = kbcache.get(key, lambda: _load(read, [], _digest(read), files))
         if ready is not None:
             return ready
@@ -251,6 +290,19 @@ def _assemble(extra: list[str] | tuple[str, ...], compiled: bool) -> KnowledgeBa
     if cacheable:
         kbcache.put(key, kb)
     return kb
+
+
+def _read_all_files(sources: list[tuple[str, Any, bool]], hashed: bool) -> list[tuple[bytes | None, list[Problem], str]]:
+    """Each file's bytes, the problems met reading it and (if ``hashed``) the sha256 of its bytes, in order.
+    (Reading and hashing in two threads was measured: no faster here.)"""
+    import hashlib
+
+    out = []
+    for shown, path, _ in sources:
+        found: list[Problem] = []
+        data = _read(path, shown, found)
+        out.append((data, found, hashlib.sha256(data).hexdigest() if hashed and data is not None else ""))
+    return out
 
 
 def _digest(read: list[tuple[str, bytes, bool]]) -> str:

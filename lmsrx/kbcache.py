@@ -20,29 +20,32 @@ import hashlib
 import json
 import os
 import stat
-from pathlib import Path
 from typing import Any
 
 KEEP = 16
 
 
-def directory() -> Path | None:
+def directory() -> str | None:
     """The cache folder, or None when the cache is turned off or there is no home."""
     env = os.environ.get("LMSRX_CACHE_DIR")
     if env is not None:
-        return Path(env) if os.path.isabs(env) else None
+        return env if os.path.isabs(env) else None
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     if os.path.isabs(xdg):
-        return Path(xdg) / "lmsrx"
-    try:
-        return Path.home() / ".cache" / "lmsrx"
-    except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry (containers run with -u)
-        return None
+        return os.path.join(xdg, "lmsrx")
+    home = _home()
+    return None if home is None else os.path.join(home, ".cache", "lmsrx")
 
 
-def key(files: list[tuple[str, bytes]]) -> str:
-    """The cache key of a combination: each file's full name and the sha256 of its bytes, as JSON."""
-    parts = [[name, hashlib.sha256(data).hexdigest()] for name, data in files]
+def _home() -> str | None:
+    """The user's home (as ``Path.home()``), or None: no HOME and no passwd entry (containers run with -u)."""
+    home = os.path.expanduser("~")
+    return None if home.startswith("~") else home
+
+
+def key(files: list[tuple[str, str]]) -> str:
+    """The cache key of a combination: each file's full name and the sha256 of its bytes (given), as JSON."""
+    parts = [[name, sha256] for name, sha256 in files]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=True).encode()).hexdigest()
 
 
@@ -51,11 +54,11 @@ def code_stamp() -> str:
     changed validator (an upgrade, or a developer's edit under the same version) never reuses a result."""
     from lmsrx import __version__
 
-    here = Path(__file__).resolve().parent
+    here = os.path.dirname(os.path.realpath(__file__))
     parts = [__version__]
-    for module in sorted(here.glob("*.py")):
-        st = module.stat()
-        parts.append(f"{module.name}:{st.st_size}:{st.st_mtime_ns}")
+    for name in sorted(n for n in os.listdir(here) if n.endswith(".py")):
+        st = os.stat(os.path.join(here, name))
+        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
     return "|".join(parts)
 
 
@@ -64,11 +67,11 @@ def _private(st: os.stat_result) -> bool:
     return (not hasattr(os, "getuid") or st.st_uid == os.getuid()) and not st.st_mode & 0o022
 
 
-def _folder() -> Path | None:
+def _folder() -> str | None:
     """The cache folder if it exists and is private (None otherwise)."""
     folder = directory()
     try:
-        return folder if folder is not None and _private(folder.stat()) and folder.is_dir() else None
+        return folder if folder is not None and _private(os.stat(folder)) and os.path.isdir(folder) else None
     except OSError:
         return None
 
@@ -87,7 +90,7 @@ def get(cache_key: str, fallback: Any = None) -> Any | None:
     folder = _folder()
     if folder is None:
         return None
-    path = folder / f"kb-{cache_key}.json"
+    path = os.path.join(folder, f"kb-{cache_key}.json")
     try:
         handle = open(path, "rb")
     except OSError:
@@ -114,7 +117,7 @@ def get(cache_key: str, fallback: Any = None) -> Any | None:
             handle.seek(body + start)
             data = handle.read(end - start)
             if len(data) != end - start:
-                raise ValueError(f"the cache entry {path.name} is cut short")
+                raise ValueError(f"the cache entry {path} is cut short")
             return json.loads(data.decode("utf-8"))
 
         kb = compiled.build(header, header["builtin_sha256"], section, fallback)
@@ -136,9 +139,9 @@ def put(cache_key: str, kb: Any) -> None:
     folder = directory()
     if folder is None:
         return
-    tmp = folder / f".kb-{cache_key}.{os.getpid()}.tmp"
+    tmp = os.path.join(folder, f".kb-{cache_key}.{os.getpid()}.tmp")
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
         if _folder() is None:
             return
         data = compiled.dump(kb)
@@ -155,28 +158,35 @@ def put(cache_key: str, kb: Any) -> None:
             handle.write(header + b"\n")
             for part in parts:
                 handle.write(part)
-        os.replace(tmp, folder / f"kb-{cache_key}.json")
+        os.replace(tmp, os.path.join(folder, f"kb-{cache_key}.json"))
     except (OSError, ValueError, TypeError):
         try:
-            tmp.unlink()
+            os.unlink(tmp)
         except OSError:
             pass
         return
     _prune(folder)
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: str) -> None:
     """Keep the :data:`KEEP` most recently used combinations; anything odd in the folder is skipped."""
     entries = []
-    for path in folder.glob("kb-*.json"):
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith("kb-") and name.endswith(".json")):
+            continue
+        path = os.path.join(folder, name)
         try:
-            st = path.lstat()
+            st = os.lstat(path)
         except OSError:
             continue
         if stat.S_ISREG(st.st_mode):
             entries.append((st.st_mtime_ns, path))
     for _, path in sorted(entries, reverse=True)[KEEP:]:
         try:
-            path.unlink()
+            os.unlink(path)
         except OSError:
             pass

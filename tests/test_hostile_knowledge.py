@@ -138,19 +138,17 @@ def test_invalid_utf8_and_oversize(tmp_path):
 
 
 def test_a_file_changed_while_read_is_refused(tmp_path, monkeypatch):
-    from pathlib import Path
-
     path = tmp_path / "moving.yaml"
     path.write_text(HEAD, encoding="utf-8")
-    real = Path.read_bytes
+    real = kbmod._read_all
 
-    def rewrite_while_reading(self):
-        data = real(self)
-        if self == path:
+    def rewrite_while_reading(handle):
+        data = real(handle)
+        if handle.name == str(path):
             path.write_text(HEAD + "    mechanism: rewritten meanwhile\n", encoding="utf-8")
         return data
 
-    monkeypatch.setattr(Path, "read_bytes", rewrite_while_reading)
+    monkeypatch.setattr(kbmod, "_read_all", rewrite_while_reading)
     with pytest.raises(KnowledgeError) as info:
         kbmod.load([str(path)])
     assert any("changed while it was read" in str(p) for p in info.value.problems)
