@@ -13,7 +13,7 @@ from typing import Any, List, Optional
 import typer
 
 from lmsrx import __version__, vocab
-from lmsrx.commands import State
+from lmsrx.commands import COMMANDS, State
 from lmsrx.launch import run
 
 HELP = """Treatment options and dosing rules for leiomyosarcoma (LMS), with their evidence.
@@ -73,8 +73,6 @@ app.add_typer(kb_app, name="kb")
 
 def _call(command: str, params: dict) -> None:
     """Run a command's body (:mod:`lmsrx.commands`) with its parameters as plain values."""
-    from lmsrx.commands import COMMANDS
-
     raise typer.Exit(int(COMMANDS[command](**{name: _v(value) for name, value in params.items()})))
 
 
@@ -123,7 +121,7 @@ def kb_check(
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """Validate the built-in knowledge base plus extra files; exit 4 listing every problem as file:line."""
-    return _call("kb check", locals())
+    _call("kb check", locals())
 
 
 @kb_app.command("info")
@@ -132,7 +130,7 @@ def kb_info(
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """Version, review date, record counts, sha256 of the content, and sources."""
-    return _call("kb info", locals())
+    _call("kb info", locals())
 
 
 # ------------------------------------------------------------------ options
@@ -161,13 +159,6 @@ P_EXCLUDE = typer.Option(None, "--exclude", metavar="DRUG_OR_CLASS", help="Repea
 P_FILE = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values.")
 
 
-
-
-
-
-
-
-
 @app.command("options")
 def options(
     setting: Optional[SettingChoice] = P_SETTING, line: Optional[int] = P_LINE, histology: Optional[SiteChoice] = P_HISTOLOGY,
@@ -194,7 +185,7 @@ def options(
 
     Exit codes: 0 at least one candidate, 1 none, 2 usage error.
     """
-    return _call("options", locals())
+    _call("options", locals())
 
 
 ReportFormat = vocab.choices("ReportFormat", ("html", "markdown"))
@@ -220,9 +211,7 @@ def report_cmd(
 
     Exit codes: 0 at least one candidate, 1 none, 2 usage error.
     """
-    return _call("report", locals())
-
-
+    _call("report", locals())
 
 
 CompareFormat = vocab.choices("CompareFormat", (*vocab.FORMATS, "html"))
@@ -244,16 +233,10 @@ def compare_cmd(
       lmsrx compare gemcitabine-docetaxel doxorubicin --format html -o compare.html
       lmsrx compare palette trabectedin-vs-dacarbazine
     """
-    return _call("compare", locals())
+    _call("compare", locals())
 
 
 MAX_INPUT = 64 * 1024 * 1024
-
-
-
-
-
-
 
 
 # ------------------------------------------------------------------ completion (fast: reads one YAML file, no validation)
@@ -274,7 +257,7 @@ def drug_cmd(
       lmsrx drug ifosfamide
       lmsrx drug doxil --format json
     """
-    return _call("drug", locals())
+    _call("drug", locals())
 
 
 @app.command("drugs")
@@ -285,7 +268,7 @@ def drugs_cmd(
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """List the drugs (one id per line when piped)."""
-    return _call("drugs", locals())
+    _call("drugs", locals())
 
 
 @app.command("dose")
@@ -318,7 +301,7 @@ def dose_cmd(
 
     Exit codes: 0 ok or warning, 2 usage error, 3 exceeds (or a warning with --fail-on warning).
     """
-    return _call("dose", locals())
+    _call("dose", locals())
 
 
 @app.command("order")
@@ -338,13 +321,7 @@ def order_cmd(
 
     Exit codes: 0 ok or warnings, 2 usage error (a bad order names its line), 3 something exceeds.
     """
-    return _call("order", locals())
-
-
-
-
-
-
+    _call("order", locals())
 
 
 # ------------------------------------------------------------------ evidence: trial, trials, search, cite
@@ -362,7 +339,7 @@ def trial_cmd(
       lmsrx trial trabectedin-vs-dacarbazine --plot
       lmsrx trial palette --format json
     """
-    return _call("trial", locals())
+    _call("trial", locals())
 
 
 @app.command("trials")
@@ -374,7 +351,7 @@ def trials_cmd(
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
     """List the evidence records (trials, analyses, guideline and review statements)."""
-    return _call("trials", locals())
+    _call("trials", locals())
 
 
 @app.command("search")
@@ -390,7 +367,7 @@ def search_cmd(
     Example:
       lmsrx search hepatotoxicity
     """
-    return _call("search", locals())
+    _call("search", locals())
 
 
 @app.command("cite")
@@ -406,14 +383,10 @@ def cite_cmd(
       lmsrx cite demetri-2016-trabectedin --format bibtex
       lmsrx cite palette --format ris
     """
-    return _call("cite", locals())
+    _call("cite", locals())
 
 
 # ------------------------------------------------------------------ entry point and exit codes
-
-
-
-
 
 
 def main(argv: Optional[List[str]] = None) -> int:
