@@ -1,19 +1,19 @@
 """The built-in knowledge base, validated once and shipped as plain JSON (``lmsrx/_compiled/kb.json``).
 
 At run time the built-in base is rebuilt from this JSON into the same typed records, without parsing
-YAML or validating again, as long as the JSON was made from exactly the YAML that ships (each file's size and CRC-32 are
-checked every time; a stale file is ignored and the YAML validated as before). Plain data only: it is
+YAML or validating again, as long as the JSON was made from exactly the YAML that ships (each file's size
+and CRC-32 are checked every time; a stale file is ignored and the YAML validated as before). Plain data
+only: it is
 never unpickled. ``python -m lmsrx.compiled`` rewrites it (and the description of the command line that
 :mod:`lmsrx.fastargs` reads); a test fails when either is stale.
 """
 from __future__ import annotations
 
-from lmsrx import records
 import json
 import typing
 from typing import Any, Callable, Literal, Union
 
-from lmsrx import model
+from lmsrx import model, records
 from lmsrx.files import COMPILED as PATH
 from lmsrx.files import COMPILED_FORMAT as FORMAT
 from lmsrx.files import builtin_stamp, compiled_data

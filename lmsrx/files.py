@@ -46,16 +46,6 @@ def read_bytes(path: Any) -> bytes:
     return read_bytes(path)
 
 
-def builtin_digest() -> str:
-    """The sha256 of the built-in YAML (names and bytes): the built-in base's content identity."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for shown, path in builtin_files():
-        digest.update(shown.removeprefix(BUILTIN_PREFIX).encode() + b"\0" + read_bytes(path) + b"\0")
-    return digest.hexdigest()
-
-
 def builtin_stamp() -> list[list[Any]] | None:
     """Each shipped YAML file's name, size and CRC-32: cheap to take at every start (no hashlib), and enough
     to notice a compiled base made from other YAML (an edit not yet compiled). None if the files are not
