@@ -3,9 +3,8 @@
 At run time the built-in base is rebuilt from this JSON into the same typed records, without parsing
 YAML or validating again, as long as the JSON was made from exactly the YAML that ships (each file's size
 and CRC-32 are checked every time; a stale file is ignored and the YAML validated as before). Plain data
-only: it is
-never unpickled. ``python -m lmsrx.compiled`` rewrites it (and the description of the command line that
-:mod:`lmsrx.fastargs` reads); a test fails when either is stale.
+only: it is never unpickled. ``python -m lmsrx.compiled`` rewrites it (and the description of the
+command line that :mod:`lmsrx.fastargs` reads); a test fails when either is stale.
 """
 from __future__ import annotations
 
