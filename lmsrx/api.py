@@ -104,12 +104,21 @@ def options(patient: Mapping[str, Any], kb: Any = None, explain: bool = False, l
 def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, height: float | None = None,
          weight: float | None = None, formula: str | None = None, per: str = "administration", over: float | None = None,
          route: str | None = None, hepatic: str | None = None, cardiac_radiation: bool | None = None,
-         cumulative: list[str] | None = None, kb: Any = None) -> Result:
-    """A planned dose checked against the doses and limits on record, as ``lmsrx dose`` does."""
-    from lmsrx import dosing
+         cumulative: list[str] | None = None, child_pugh: str | None = None, bilirubin: Any = None, ast: Any = None,
+         alt: Any = None, alp: Any = None, crcl: Any = None, creatinine: Any = None, age: int | None = None,
+         kb: Any = None) -> Result:
+    """A planned dose checked against the doses and limits on record, and the label rules for the patient's organ
+    function and age, as ``lmsrx dose`` does (``bilirubin``: mg/dL, ``'36 umol/L'`` or ``'1.8 x ULN'``, or a list of
+    two; ``ast``/``alt``/``alp``: multiples of the upper limit of normal; ``crcl``: mL/min; ``creatinine``: mg/dL)."""
+    from lmsrx import dosing, labelrules
+    from lmsrx.errors import UsageError
 
     base = _kb(kb)
-    body = dosing.make_body(bsa, height, weight, formula, hepatic, cardiac_radiation)
+    if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 120):
+        raise UsageError(f"--age must be a whole number of years from 0 to 120; got {age!r}")
+    facts = labelrules.read({"hepatic": hepatic, "child_pugh": child_pugh, "bilirubin": bilirubin, "ast": ast, "alt": alt,
+                             "alp": alp, "crcl": crcl, "creatinine": creatinine}, age=age)
+    body = dosing.make_body(bsa, height, weight, formula, cardiac_risk=cardiac_radiation, facts=facts)
     checked = dosing.check(base.lookup("drugs", drug, "drug"), body, planned, per, over, route, cumulative, base)
     return Result("dose", checked, base)
 

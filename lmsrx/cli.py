@@ -45,7 +45,7 @@ PerChoice = vocab.choices("Per", vocab.PER)
 RouteChoice = vocab.choices("Route", vocab.ROUTES)
 HepaticChoice = vocab.choices("Hepatic", vocab.HEPATIC)
 FailOn = vocab.choices("FailOn", vocab.FAIL_ON)
-ClassChoice = vocab.choices("DrugClass", vocab.DRUG_CLASSES)
+ChildPughChoice = vocab.choices("ChildPugh", ("A", "B", "C"))
 StatusChoice = vocab.choices("LmsStatus", vocab.LMS_STATUSES)
 CiteFormat = vocab.choices("CiteFormat", vocab.CITE_FORMATS)
 NOCASE = {"case_sensitive": False}
@@ -103,12 +103,12 @@ FORMAT_HELP = "Default: table on a terminal, tsv otherwise. --json is short for 
 COLOR_HELP = "Colour: auto (a terminal and no NO_COLOR), always or never."
 
 
-def _complete(kind: str, extra: tuple[str, ...] = ()):
-    """Complete names of one kind (plus ``extra`` words): :func:`lmsrx.files.completions`."""
+def _complete(kind: str, extra: tuple[str, ...] = (), classes: bool = False):
+    """Complete names of one kind (plus the class ids, and ``extra`` words): :func:`lmsrx.files.completions`."""
     def complete(incomplete: str) -> list[str]:
         from lmsrx import files
 
-        return files.completions(kind, incomplete, extra)
+        return files.completions(kind, incomplete, extra, classes)
 
     return complete
 
@@ -151,12 +151,21 @@ P_DEPTH = typer.Option(None, "--depth", **NOCASE, help="Tumour depth (the neoadj
 P_AGE = typer.Option(None, "--age", min=0, max=120, help="Age in years (0-120).")
 P_MARGIN = typer.Option(None, "--margin", **NOCASE, help="Surgical margin.")
 P_BIOMARKER = typer.Option(None, "--biomarker", **NOCASE, help="Repeatable.")
-P_PRIOR = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatable: a prior drug (id, brand or alias), a class (anthracycline), or none: all prior systemic therapy, perioperative included. Once given, the list is taken as complete.", autocompletion=_complete("drugs", (*vocab.DRUG_CLASSES, "none")))
-P_PROGRESSED = typer.Option(None, "--progressed-on", metavar="DRUG_OR_CLASS", help="Repeatable: a drug or class the disease progressed on; regimens holding it are excluded (a drug merely received stays a caution).", autocompletion=_complete("drugs", vocab.DRUG_CLASSES))
+P_PRIOR = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatable: a prior drug (id, brand or alias), a class (anthracycline), or none: all prior systemic therapy, perioperative included. Once given, the list is taken as complete.", autocompletion=_complete("drugs", ("none",), classes=True))
+P_PROGRESSED = typer.Option(None, "--progressed-on", metavar="DRUG_OR_CLASS", help="Repeatable: a drug or class the disease progressed on; regimens holding it are excluded (a drug merely received stays a caution).", autocompletion=_complete("drugs", classes=True))
 P_INELIGIBLE = typer.Option(False, "--anthracycline-ineligible", help="The patient cannot have an anthracycline.")
 P_CONDITION = typer.Option(None, "--condition", **NOCASE, help="Repeatable (adds cautions).")
-P_EXCLUDE = typer.Option(None, "--exclude", metavar="DRUG_OR_CLASS", help="Repeatable: leave out regimens containing this drug (or any drug of this class).", autocompletion=_complete("drugs", vocab.DRUG_CLASSES))
+P_EXCLUDE = typer.Option(None, "--exclude", metavar="DRUG_OR_CLASS", help="Repeatable: leave out regimens containing this drug (or any drug of this class).", autocompletion=_complete("drugs", classes=True))
 P_FILE = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values.")
+# Organ function, for the label rules (options, report and dose alike).
+P_HEPATIC = typer.Option(None, "--hepatic", **NOCASE, help="Hepatic impairment in the label's own category (each label defines its own).")
+P_CHILD_PUGH = typer.Option(None, "--child-pugh", **NOCASE, help="Child-Pugh class.")
+P_BILIRUBIN = typer.Option(None, "--bilirubin", metavar="VALUE", help="Total bilirubin: '2.1 mg/dL' (a bare number is mg/dL), '36 umol/L' or '1.8 x ULN'; repeat to give both mg/dL and x ULN.")
+P_AST = typer.Option(None, "--ast", metavar="xULN", help="AST as a multiple of the upper limit of normal ('2.5' or '2.5 x ULN').")
+P_ALT = typer.Option(None, "--alt", metavar="xULN", help="ALT as a multiple of the upper limit of normal.")
+P_ALP = typer.Option(None, "--alp", metavar="xULN", help="Alkaline phosphatase as a multiple of the upper limit of normal.")
+P_CRCL = typer.Option(None, "--crcl", metavar="ML_MIN", help="Creatinine clearance in mL/min.")
+P_CREATININE = typer.Option(None, "--creatinine", metavar="VALUE", help="Serum creatinine: '1.1 mg/dL' (a bare number is mg/dL) or '97 umol/L'.")
 
 
 @app.command("options")
@@ -167,6 +176,9 @@ def options(
     prior: Optional[List[str]] = P_PRIOR, progressed_on: Optional[List[str]] = P_PROGRESSED,
     anthracycline_ineligible: bool = P_INELIGIBLE, condition: Optional[List[ConditionChoice]] = P_CONDITION,
     exclude: Optional[List[str]] = P_EXCLUDE, patient: Optional[str] = P_FILE,
+    hepatic: Optional[HepaticChoice] = P_HEPATIC, child_pugh: Optional[ChildPughChoice] = P_CHILD_PUGH,
+    bilirubin: Optional[List[str]] = P_BILIRUBIN, ast: Optional[str] = P_AST, alt: Optional[str] = P_ALT, alp: Optional[str] = P_ALP,
+    crcl: Optional[str] = P_CRCL, creatinine: Optional[str] = P_CREATININE,
     batch: Optional[str] = typer.Option(None, "--batch", metavar="FILE", help="NDJSON, one patient per line ('-' = stdin): one result per line, in order."),
     explain: bool = typer.Option(False, "--explain", help="Show every criterion of every regimen with its verdict."),
     long: bool = typer.Option(False, "--long", help="The full evidence cards (every figure of the key trials, approvals, cautions) instead of one row per regimen."),
@@ -199,6 +211,9 @@ def report_cmd(
     prior: Optional[List[str]] = P_PRIOR, progressed_on: Optional[List[str]] = P_PROGRESSED,
     anthracycline_ineligible: bool = P_INELIGIBLE, condition: Optional[List[ConditionChoice]] = P_CONDITION,
     exclude: Optional[List[str]] = P_EXCLUDE, patient: Optional[str] = P_FILE,
+    hepatic: Optional[HepaticChoice] = P_HEPATIC, child_pugh: Optional[ChildPughChoice] = P_CHILD_PUGH,
+    bilirubin: Optional[List[str]] = P_BILIRUBIN, ast: Optional[str] = P_AST, alt: Optional[str] = P_ALT, alp: Optional[str] = P_ALP,
+    crcl: Optional[str] = P_CRCL, creatinine: Optional[str] = P_CREATININE,
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the page to FILE (html when it ends in .html)."),
     fmt: Optional[ReportFormat] = typer.Option(None, "--format", "-f", **NOCASE, help="html or markdown (default: html for an .html file, else markdown)."),
 ) -> None:
@@ -262,7 +277,8 @@ def drug_cmd(
 
 @app.command("drugs")
 def drugs_cmd(
-    drug_class: Optional[ClassChoice] = typer.Option(None, "--class", **NOCASE, help="Only this class."),
+    drug_class: Optional[str] = typer.Option(None, "--class", metavar="CLASS", help="Only the members of this class.",
+                                             autocompletion=_complete("classes")),
     status: Optional[StatusChoice] = typer.Option(None, "--status", **NOCASE, help="Only this status in LMS."),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP + " Piped with no --format: one id per line."),
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
@@ -282,9 +298,12 @@ def dose_cmd(
     per: PerChoice = typer.Option("administration", "--per", **NOCASE, help="What --planned is: one administration (default), a day's total or a cycle's total."),
     route: Optional[RouteChoice] = typer.Option(None, "--route", **NOCASE, help="Default: the drug's route on record."),
     over: Optional[float] = typer.Option(None, "--over", metavar="MINUTES", help="Infusion time of one administration in minutes: checked against the times and rates on record."),
-    hepatic: Optional[HepaticChoice] = typer.Option(None, "--hepatic", **NOCASE, help="Hepatic function (impairment)."),
+    hepatic: Optional[HepaticChoice] = P_HEPATIC, child_pugh: Optional[ChildPughChoice] = P_CHILD_PUGH,
+    bilirubin: Optional[List[str]] = P_BILIRUBIN, ast: Optional[str] = P_AST, alt: Optional[str] = P_ALT, alp: Optional[str] = P_ALP,
+    crcl: Optional[str] = P_CRCL, creatinine: Optional[str] = P_CREATININE,
+    age: Optional[int] = typer.Option(None, "--age", min=0, max=120, help="Age in years (0-120), for the minimum ages on record."),
     cardiac_radiation: Optional[bool] = typer.Option(None, "--cardiac-radiation/--no-cardiac-radiation",
-                                                     help="Prior radiation to the heart region or other cardiotoxic therapy (applies doxorubicin's 400 mg/m2 ceiling). Not given = unknown."),
+                                                     help="Prior radiation to the heart region or other cardiotoxic therapy (applies doxorubicin's 400 mg/m2 ceiling; prior exposure to another anthracycline given with --cumulative counts too). Not given = unknown."),
     cumulative: Optional[List[str]] = typer.Option(None, "--cumulative", metavar="[AGENT=]QTY",
                                                    help="Prior lifetime exposure, repeatable: '300 mg/m2' (this drug), 'doxorubicin=300 mg/m2', or 0 if none. The agents given are taken as the whole history."),
     fail_on: FailOn = typer.Option("exceeds", "--fail-on", **NOCASE, help="Exit 3 on: exceeds (default) or warning (a strict gate)."),
@@ -298,6 +317,8 @@ def dose_cmd(
       lmsrx dose ifosfamide --bsa 1.8 --planned "9 g/m2" --per cycle
       lmsrx dose gemcitabine --height 170 --weight 70 --planned "900 mg/m2" --over 90
       lmsrx dose doxorubicin --bsa 1.9 --planned "75 mg/m2" --cumulative "doxorubicin=450 mg/m2"
+      lmsrx dose doxorubicin --bsa 1.8 --planned "75 mg/m2" --cumulative "epirubicin=300 mg/m2" --cumulative "doxorubicin=150 mg/m2"
+      lmsrx dose eribulin --bsa 1.7 --planned "0.7 mg/m2" --child-pugh B
 
     Exit codes: 0 ok or warning, 2 usage error, 3 exceeds (or a warning with --fail-on warning).
     """

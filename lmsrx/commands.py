@@ -80,7 +80,9 @@ def load_kb(extra=None):
 PATIENT_KEYS = {"setting": "setting", "line": "line", "histology": "histology", "grade": "grade", "size": "size_cm",
                 "depth": "depth", "age": "age", "margin": "margin", "biomarker": "biomarkers", "prior": "prior",
                 "progressed_on": "progressed_on", "condition": "conditions",
-                "anthracycline_ineligible": "anthracycline_ineligible", "exclude": "exclude"}
+                "anthracycline_ineligible": "anthracycline_ineligible", "exclude": "exclude",
+                "hepatic": "hepatic", "child_pugh": "child_pugh", "bilirubin": "bilirubin", "ast": "ast", "alt": "alt",
+                "alp": "alp", "crcl": "crcl", "creatinine": "creatinine"}
 
 
 def given(value) -> bool:
@@ -281,7 +283,14 @@ def drugs(drug_class, status, fmt, color) -> int:
     from lmsrx import views
 
     kb = load_kb()
-    items = [d for d in kb.drugs.values() if (drug_class is None or d.drug_class == drug_class)
+    if drug_class is not None:
+        drug_class = drug_class.strip().lower()
+        if drug_class not in kb.classes:
+            from lmsrx.vocab import did_you_mean
+
+            raise UsageError(f"unknown class {drug_class!r}{did_you_mean(drug_class, sorted(kb.classes))}",
+                             hint="the classes: " + ", ".join(sorted(kb.classes)))
+    items = [d for d in kb.drugs.values() if (drug_class is None or drug_class in kb.classes_of(d.id))
              and (status is None or d.lms_status == status)]
     emit(views.drugs(kb, items), fmt, color)
     return ExitCode.OK

@@ -18,21 +18,17 @@ import math
 from lmsrx.records import field, record
 from typing import Any
 
+from lmsrx import labelrules
 from lmsrx.errors import UsageError
+from lmsrx.labelrules import MET, UNKNOWN, Facts
 from lmsrx.model import CONTEXT_TEXT
 from lmsrx.units import DOSE_UNITS, UNITS, Quantity, UnitError, fmt, parse_quantity
 
 BOUNDS = {"bsa": (0.3, 3.5), "height": (30.0, 250.0), "weight": (1.0, 350.0), "over": (0.1, 10080.0)}
-TOLERANCE = 0.10  # HOPA: within 10% of the ordered dose is routine rounding
-RATE_EXCEEDS = 2.0  # an infusion more than twice as fast as the fastest on record
-SLOW_WARNS = 2.0  # an infusion more than twice as long as the longest on record
-EPS = 1e-9
-RESULTS = ("ok", "note", "warning", "exceeds")
-SEVERITY_ORDER = {"ok": 0, "note": 0, "warning": 1, "exceeds": 2}
+from lmsrx.checks import EPS, RATE_EXCEEDS, RESULTS, ROUNDING_CITE, SEVERITY_ORDER, SLOW_WARNS, TOLERANCE, Check, worst  # noqa: F401
 from lmsrx.vocab import FORMULAS, HEPATIC, PER, ROUTES  # noqa: E402
 
 SCOPE_OF = {"administration": "per-dose", "day": "daily", "cycle": "per-cycle"}
-ROUNDING_CITE = ("hopa-dose-rounding-2018",)
 
 
 @record(frozen=True)
@@ -52,38 +48,25 @@ class Body:
 
     bsa: BSA | None = None
     weight_kg: float | None = None
-    hepatic: str | None = None  # normal | mild | moderate | severe
-    cardiac_risk: bool | None = None  # prior cardiotoxic therapy or radiation to the heart region
+    facts: Facts = Facts()  # organ function and age, for the label rules (lmsrx.labelrules)
+    cardiac_risk: bool | None = None  # prior cardiotoxic therapy or radiation to the heart region, as stated
+
+    @property
+    def hepatic(self) -> str | None:
+        return self.facts.hepatic
 
     def holds(self, when: str) -> bool | None:
-        """Whether a circumstance a dose or limit is written for holds: True, False or None (unknown)."""
-        if when == "hepatic-moderate":
-            return None if self.hepatic is None else self.hepatic == "moderate"
+        """Whether a circumstance a limit is written for holds: True, False or None (unknown)."""
         if when == "cardiac-risk":
             return self.cardiac_risk
         return None  # pragma: no cover - the schema allows no other value
 
     def inputs(self) -> dict[str, Any]:
         b = self.bsa
+        organ = {k: v for k, v in self.facts.as_dict().items() if k not in ("conditions", "age_years")}
         return {"bsa_m2": b.value if b and b.formula == "given" else None, "height_cm": b.height_cm if b else None,
                 "weight_kg": self.weight_kg, "formula": b.formula if b and b.formula != "given" else None,
-                "hepatic": self.hepatic, "cardiac_radiation": self.cardiac_risk}
-
-
-@record(frozen=True)
-class Check:
-    rule: str
-    severity: str  # hard | soft | record | status | route | rate | context
-    result: str  # ok | note | warning | exceeds
-    value: str
-    limit: str
-    basis: str
-    cite: tuple[str, ...] = ()
-
-
-def worst(checks: list[Check]) -> str:
-    top = max((SEVERITY_ORDER[c.result] for c in checks), default=0)
-    return {0: "ok", 1: "warning", 2: "exceeds"}[top]
+                "age": self.facts.age_years, "organ_function": organ, "cardiac_radiation": self.cardiac_risk}
 
 
 @record
@@ -166,14 +149,18 @@ def body_surface_area(bsa: Any, height: Any, weight: Any, formula: str | None) -
 
 
 def make_body(bsa: Any = None, height: Any = None, weight: Any = None, formula: str | None = None,
-              hepatic: str | None = None, cardiac_risk: bool | None = None) -> Body:
+              hepatic: str | None = None, cardiac_risk: bool | None = None, facts: Facts | None = None) -> Body:
+    """The patient of a dose check; ``facts`` (organ function and age) from :func:`lmsrx.labelrules.read`, or
+    ``hepatic`` alone."""
     body = body_surface_area(bsa, height, weight, formula)
-    if hepatic is not None and hepatic not in HEPATIC:
-        raise UsageError(f"invalid hepatic function {hepatic!r}; choose from {', '.join(HEPATIC)}")
+    if facts is None:
+        if hepatic is not None and hepatic not in HEPATIC:
+            raise UsageError(f"invalid hepatic function {hepatic!r}; choose from {', '.join(HEPATIC)}")
+        facts = Facts(hepatic=hepatic)
     if cardiac_risk is not None and not isinstance(cardiac_risk, bool):
         raise UsageError(f"cardiac radiation must be true or false; got {cardiac_risk!r}")
     kg = bounded(weight, "weight", "--weight", "kg") if weight is not None else None
-    return Body(body, kg, hepatic, cardiac_risk)
+    return Body(body, kg, facts, cardiac_risk)
 
 
 def parse_dose(text: Any, flag: str) -> Quantity:
@@ -255,13 +242,10 @@ def _times(q: Quantity, n: int) -> Quantity:
 
 
 def records_for(drug: Any, per: str, body: Body, route: str | None) -> list[OnRecord]:
-    """The doses on record to compare with: the patient's circumstance's own doses where the record has them."""
+    """The doses on record to compare with (for a patient a dose rule covers, the drug passed in carries the
+    rule's doses instead: :func:`adjusted`)."""
     usable = [d for d in drug.doses if route is None or (d.route or _only_route(drug)) in (route, None)]
-    # severe hepatic impairment is at least as strict as moderate: its doses are the ceiling too
-    special = [d for d in usable if d.when is not None
-               and (body.holds(d.when) is True or (d.when == "hepatic-moderate" and body.hepatic == "severe"))]
-    chosen = special if any(on_record(d, per) for d in special) else [d for d in usable if d.when is None]
-    return [r for d in chosen if (r := on_record(d, per)) is not None]
+    return [r for d in usable if (r := on_record(d, per)) is not None]
 
 
 def _only_route(drug: Any) -> str | None:
@@ -460,25 +444,6 @@ def status_checks(drug: Any) -> list[Check]:
     return []
 
 
-def context_checks(drug: Any, body: Body) -> list[Check]:
-    """Say what the patient's circumstance changes, and when it is unknown but would matter."""
-    out = []
-    hepatic_doses = [d for d in drug.doses if d.when == "hepatic-moderate"]
-    if body.hepatic is None and hepatic_doses:
-        d = hepatic_doses[0]
-        out.append(Check("hepatic function", "context", "note", "not given", str(d.amount or d.per_day or "-"),
-                         f"hepatic function not given: {CONTEXT_TEXT['hepatic-moderate']} the dose on record is "
-                         f"{d.schedule}", d.cite))
-    elif body.hepatic == "moderate" and hepatic_doses:
-        out.append(Check("hepatic function", "context", "ok", "moderate impairment", hepatic_doses[0].schedule,
-                         f"compared with the dose on record {CONTEXT_TEXT['hepatic-moderate']}", hepatic_doses[0].cite))
-    elif body.hepatic in ("mild", "moderate", "severe") and drug.doses:
-        out.append(Check("hepatic function", "context", "warning", f"{body.hepatic} impairment", "none",
-                         f"not verified: no dose of {drug.name} for {body.hepatic} hepatic impairment is on record; "
-                         "compared with the usual doses"))
-    return out
-
-
 def check(drug: Any, body: Body, planned_text: str | None, per: str = "administration", over_min: Any = None,
           route: str | None = None, cumulative: list[str] | None = None, kb: Any = None) -> DoseResult:
     from lmsrx import exposure, infusion
@@ -504,8 +469,10 @@ def check(drug: Any, body: Body, planned_text: str | None, per: str = "administr
     result.forms = forms(planned, body.bsa, body.weight_kg)
     if planned.per == "m2" and body.bsa is None:
         result.notes.append("no BSA given: absolute amounts are not shown")
-    result.checks += status_checks(drug) + route_checks + context_checks(drug, body)
-    result.checks += compare(drug, result.forms, per, body, result.route)
+    seen, chosen = labelrules.adjusted(kb, drug, body.facts) if kb is not None else (drug, None)
+    result.checks += status_checks(drug) + route_checks
+    result.checks += labelrules.dose_checks(kb, drug, body.facts, chosen) if kb is not None else []
+    result.checks += compare(seen, result.forms, per, body, result.route)
     result.checks += other_scopes(drug, per, over_min is not None)
     if kb is not None and per == "administration":
         result.checks += relative_ceiling(kb, drug, result.forms, body)

@@ -7,14 +7,20 @@ failed criterion is listed). Two rules hold whatever the data says: a regimen
 with a withdrawn drug, or one the knowledge base marks withdrawn or not
 recommended, is never a candidate.
 
-Drug classes drive the rules (:data:`CLASS_RULES`): a rule about anthracyclines
-reaches every anthracycline (doxorubicin, epirubicin, pegylated liposomal
-doxorubicin) whether or not a regimen's record repeats it.
+Drug classes are data (``classes:``): a class's criteria and cautions reach every
+regimen holding a member (doxorubicin, epirubicin and pegylated liposomal
+doxorubicin are anthracyclines) whether or not the regimen's record repeats them.
+The label rules of the regimen's drugs (:mod:`lmsrx.labelrules`) apply too: a
+contraindication or "do not give" that holds for the patient excludes; one the
+patient's facts cannot decide makes the option conditional, naming what is needed
+(organ-function rules are applied when the patient's organ function is described,
+age rules always); other rules that hold become cautions.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from lmsrx import labelrules
 from lmsrx.model import Caution, Criterion, Regimen
 from lmsrx.patient import Patient
 from lmsrx.records import field, record
@@ -25,21 +31,6 @@ STRENGTH_LABELS = ("approved on a randomised phase III", "phase III", "phase II"
 OTHER = len(STRENGTH_LABELS) - 1
 STATPEARLS = ("statpearls-lms-2020",)
 
-# Rules that belong to a drug class, applied to every regimen holding a drug of that class.
-CLASS_RULES: dict[str, tuple[Criterion, ...]] = {
-    "anthracycline": (
-        Criterion("anthracycline-eligible", "contains an anthracycline", cite=STATPEARLS),
-        Criterion("prior-none", "after first line, anthracycline-based only if the first line was not", values=("anthracycline",),
-                  min=2, needs="prior therapy (was an anthracycline used?)", cite=STATPEARLS),
-    ),
-}
-CLASS_CAUTIONS: dict[str, tuple[Caution, ...]] = {
-    "anthracycline": (
-        Caution("cardiac", "an anthracycline: cardiomyopathy risk rises with the cumulative anthracycline dose; count every "
-                           "anthracycline given before",
-                ("label-doxorubicin-us", "label-epirubicin-us", "label-pld-us")),
-    ),
-}
 
 
 @record(frozen=True)
@@ -98,7 +89,7 @@ READS: dict[str, tuple[str, ...]] = {
     "after-anthracycline": ("anthracycline_ineligible", "prior_drugs", "prior_classes", "prior_known", "line"),
     "progressed-or-no-alternative": ("line",),
 }
-CAUTION_READS = {"depth-not": ("depth",), "age-outside": ("age",), "site-not-in": ("histology",),
+CAUTION_READS = {"depth-not": ("depth",), "age-outside": ("age",), "site-not-in": ("histology",), "prior": ("prior",),
                  "anthracycline-ineligible": ("anthracycline_ineligible", "prior_drugs", "prior_classes")}
 MEMO_LIMIT = 5_000  # assessments kept by a batch, then it starts again: memory stays flat (~30 MB at most)
 
@@ -114,6 +105,8 @@ def reads_of(kb: Any, reg: Regimen) -> tuple[str, ...]:
     for c in cautions_of(kb, reg):
         if c.when != "always":  # every other caution first asks whether it is one of the patient's conditions
             names.update(("conditions", *CAUTION_READS.get(c.when, ())))
+    if labelrules.reaches(kb, reg.drugs):
+        names.add("facts")
     return tuple(sorted(names))
 
 
@@ -139,14 +132,14 @@ def assess(kb: Any, patient: Patient, memo: dict | None = None) -> Answer:
 
 
 def classes_of(kb: Any, reg: Regimen) -> list[str]:
-    return sorted({kb.drugs[d].drug_class for d in reg.drugs if kb.drugs[d].drug_class})
+    return sorted({c for d in reg.drugs for c in kb.classes_of(d)})
 
 
 def criteria_of(kb: Any, reg: Regimen) -> list[Criterion]:
-    """The regimen's own criteria plus its drug classes' rules that it does not already state."""
+    """The regimen's own criteria plus its drug classes' criteria that it does not already state."""
     out = list(reg.criteria)
     for cls in classes_of(kb, reg):
-        for rule in CLASS_RULES.get(cls, ()):
+        for rule in kb.classes[cls].criteria:
             if not any(c.test == rule.test and set(c.values) == set(rule.values) for c in out):
                 out.append(rule)
     return out
@@ -157,6 +150,8 @@ def assess_regimen(kb: Any, reg: Regimen, p: Patient) -> Assessment:
     verdicts = [v for v in verdicts if v is not None]
     rules = kb.memo(("criteria", reg.id), lambda: criteria_of(kb, reg)) if hasattr(kb, "memo") else criteria_of(kb, reg)
     verdicts += [evaluate(c, p) for c in rules]
+    found, notes = labelrules.option_findings(kb, reg.drugs, p.facts) if labelrules.reaches(kb, reg.drugs) else ([], [])
+    verdicts += [Verdict("label-rule", state, why, detail, needs) for state, why, detail, needs in found]
     if reg.recommendation in ("withdrawn", "not-recommended") and not any(v.status == UNMET for v in verdicts):
         verdicts.append(Verdict("never", UNMET, f"marked {reg.recommendation} in the knowledge base"))
     if any(v.status == UNMET for v in verdicts):
@@ -169,7 +164,7 @@ def assess_regimen(kb: Any, reg: Regimen, p: Patient) -> Assessment:
     if reg.preferred is not None and p.line is not None and p.line in reg.preferred.lines:
         preferred = reg.preferred.text
     rank = kb.memo(("strength", reg.id), lambda: strength(kb, reg)) if hasattr(kb, "memo") else strength(kb, reg)
-    return Assessment(reg, status, verdicts, cautions(kb, reg, p), rank, preferred)
+    return Assessment(reg, status, verdicts, cautions(kb, reg, p) + notes, rank, preferred)
 
 
 def _guard_withdrawn(kb: Any, reg: Regimen) -> Verdict | None:
@@ -322,7 +317,7 @@ def cautions_of(kb: Any, reg: Regimen) -> list[Caution]:
     """The regimen's cautions plus its drug classes' cautions for a condition it does not already address."""
     out = list(reg.cautions)
     for cls in classes_of(kb, reg):
-        for extra in CLASS_CAUTIONS.get(cls, ()):
+        for extra in kb.classes[cls].cautions:
             if not any(c.when == extra.when and cls in c.text.lower() for c in out):
                 out.append(extra)
     return out
@@ -346,6 +341,11 @@ def cautions(kb: Any, reg: Regimen, p: Patient) -> list[str]:
                 out.append(f"age not given: {c.text}")
             elif (c.min is not None and p.age < c.min) or (c.max is not None and p.age > c.max):
                 out.append(f"aged {p.age}: {c.text}")
+        elif c.when == "prior":
+            named = set(kb.drugs_named(c.values)) | set(c.values)
+            hit = [kb.drugs[x].name.lower() if x in kb.drugs else x for x in p.prior if x in named]
+            if hit:
+                out.append(f"prior {', '.join(hit)}: {c.text}")
         elif c.when == "site-not-in":
             if p.histology is None:
                 out.append(f"site not given: {c.text}")

@@ -92,7 +92,8 @@ def builtin_version() -> str:
     return str(value["knowledge"].get("version", "unknown"))
 
 
-_QUICK_FILES = {"drugs": "drugs.yaml", "evidence": "evidence.yaml", "regimens": "regimens.yaml", "references": "references.yaml"}
+_QUICK_FILES = {"drugs": "drugs.yaml", "evidence": "evidence.yaml", "regimens": "regimens.yaml", "references": "references.yaml",
+                "classes": "classes.yaml"}
 
 
 def quick_names(kind: str) -> list[str]:
@@ -116,12 +117,12 @@ def quick_names(kind: str) -> list[str]:
     return sorted(n for n in names if isinstance(n, str))
 
 
-def completions(kind: str, incomplete: str, extra: tuple[str, ...] = ()) -> list[str]:
-    """The names of one kind (plus ``extra`` words) that complete ``incomplete``, sorted. Names with a space
-    are left out, since the shell would insert them unquoted (each such drug also has an id or alias
-    without one). Never raises: a completion must not fail loudly."""
+def completions(kind: str, incomplete: str, extra: tuple[str, ...] = (), classes: bool = False) -> list[str]:
+    """The names of one kind (plus the class ids, with ``classes``, and ``extra`` words) that complete
+    ``incomplete``, sorted. Names with a space are left out, since the shell would insert them unquoted (each
+    such drug also has an id or alias without one). Never raises: a completion must not fail loudly."""
     try:
-        names = {*quick_names(kind), *extra}
+        names = {*quick_names(kind), *extra, *(quick_names("classes") if classes else ())}
     except Exception:  # noqa: BLE001
         return []
     return sorted(n for n in names if " " not in n and n.startswith(incomplete.lower()))

@@ -30,6 +30,8 @@ class KnowledgeBase:
     drugs: dict[str, model.Drug]
     evidence: dict[str, model.Evidence]
     regimens: dict[str, model.Regimen]
+    classes: dict[str, model.DrugClass]
+    rules: dict[str, model.Rule]
     sha256: str
     files: list[str]
     origin: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -71,6 +73,42 @@ class KnowledgeBase:
                 kind, "'lmsrx search' finds them")
             raise UsageError(f"unknown {what} {shown!r}{tip}", hint=hint)
         return found
+
+    def classes_of(self, drug_id: str) -> tuple[str, ...]:
+        """The classes a drug belongs to (ids, sorted)."""
+        def index() -> dict[str, tuple[str, ...]]:
+            out: dict[str, list[str]] = {}
+            for cls in self.classes.values():
+                for m in cls.members:
+                    out.setdefault(m.drug, []).append(cls.id)
+            return {d: tuple(sorted(c)) for d, c in out.items()}
+
+        return self.memo("classes-of", index).get(drug_id, ())
+
+    def members(self, class_id: str) -> list[str]:
+        """The drug ids of a class, in the knowledge base's order of drugs."""
+        cls = self.classes.get(class_id)
+        named = {m.drug for m in cls.members} if cls else set()
+        return [d for d in self.drugs if d in named]
+
+    def drugs_named(self, names: tuple[str, ...] | list[str]) -> list[str]:
+        """The drug ids that drug-or-class ids stand for (a class stands for every member), without repeats."""
+        out: list[str] = []
+        for name in names:
+            out += [name] if name in self.drugs else self.members(name)
+        return list(dict.fromkeys(out))
+
+    def rules_for(self, drug_id: str, topic: str | None = None) -> list[model.Rule]:
+        """The rules that reach a drug, directly or through one of its classes (in the order of their ids)."""
+        def index() -> dict[str, list[model.Rule]]:
+            out: dict[str, list[model.Rule]] = {}
+            for rule in self.rules.values():
+                for d in self.drugs_named(rule.applies_to):
+                    out.setdefault(d, []).append(rule)
+            return out
+
+        found = self.memo("rules-for", index).get(drug_id, [])
+        return [r for r in found if topic is None or r.topic == topic]
 
     def drug_names(self) -> list[str]:
         return sorted(self._drug_index())
@@ -331,8 +369,9 @@ def _load(read: list[tuple[str, bytes, bool]], problems: list[Problem], sha256: 
         elif value is not None:
             parsed.append((shown, value, builtin))
 
-    entries = _collect(parsed, problems)
+    entries, extenders = _collect(parsed, problems)
     ids = {kind: {i for (k, i) in entries if k == kind} for kind in model.KINDS}
+    extensions: list[tuple[str, int, Any]] = []
     built: dict[str, dict[str, Any]] = {kind: {} for kind in model.KINDS}
     origin: dict[tuple[str, str], str] = {}
     meta = None
@@ -348,15 +387,20 @@ def _load(read: list[tuple[str, bytes, bool]], problems: list[Problem], sha256: 
             if not isinstance(section, LDict):
                 continue
             for rid, raw in section.items():
-                if entries.get((kind, rid), (None,))[0] != (shown, section.key_lines[rid]):
+                where = (shown, section.key_lines[rid])
+                extending = where in extenders
+                if entries.get((kind, rid), (None,))[0] != where and not extending:
                     continue  # a replaced or duplicate entry, already reported
                 rec = schema.convert_record(cls, raw, ctx, f"{kind}.{rid}", section.key_lines[rid], record_id=rid)
-                if rec is not schema.INVALID:
+                if rec is not schema.INVALID and extending:
+                    extensions.append((shown, section.key_lines[rid], rec))
+                elif rec is not schema.INVALID:
                     built[kind][rid] = rec
                     origin[(kind, rid)] = "built-in" if builtin else shown
     if meta is None or meta is schema.INVALID:
         if not any(p.path == BUILTIN_PREFIX + "kb.yaml" for p in problems):
             problems.append(Problem(BUILTIN_PREFIX + "kb.yaml", 1, "the built-in base must declare 'knowledge' (name, version, review_date)"))
+    _extend(built, extensions, problems)
     _integrity(built, entries, problems)
     if problems:
         raise KnowledgeError(problems)
@@ -367,11 +411,14 @@ def _load(read: list[tuple[str, bytes, bool]], problems: list[Problem], sha256: 
     )
 
 
-def _collect(parsed: list[tuple[str, LDict, bool]], problems: list[Problem]) -> dict[tuple[str, str], tuple[tuple[str, int], bool]]:
-    """First pass: who defines which id. Extras may only replace a built-in entry on purpose."""
+def _collect(parsed: list[tuple[str, LDict, bool]],
+             problems: list[Problem]) -> tuple[dict[tuple[str, str], tuple[tuple[str, int], bool]], set[tuple[str, int]]]:
+    """First pass: who defines which id (extras may only replace a built-in entry on purpose), and where a
+    class is extended (``extend: true``: members, criteria or cautions added to a class declared elsewhere)."""
     from lmsrx.yamlsafe import LDict
 
     entries: dict[tuple[str, str], tuple[tuple[str, int], bool]] = {}
+    extenders: set[tuple[str, int]] = set()
     for shown, top, builtin in parsed:
         for k in top:
             if k not in TOP_KEYS:
@@ -386,6 +433,9 @@ def _collect(parsed: list[tuple[str, LDict, bool]], problems: list[Problem]) -> 
             for rid, raw in section.items():
                 line = section.key_lines[rid]
                 replace = isinstance(raw, LDict) and raw.get("replace") is True
+                if kind == "classes" and isinstance(raw, LDict) and raw.get("extend") is True:
+                    extenders.add((shown, line))
+                    continue
                 prior = entries.get((kind, rid))
                 if prior is None:
                     if replace:
@@ -400,7 +450,25 @@ def _collect(parsed: list[tuple[str, LDict, bool]], problems: list[Problem]) -> 
                                                          "to replace it on purpose, add 'replace: true' to this entry"))
                 else:
                     problems.append(Problem(shown, line, f"{kind}.{rid}: duplicate id (first at {pfile}:{pline})"))
-    return entries
+    return entries, extenders
+
+
+def _extend(built: dict[str, dict[str, Any]], extensions: list[tuple[str, int, Any]], problems: list[Problem]) -> None:
+    """Add each ``extend: true`` class entry's members, criteria and cautions to the class it names."""
+    from lmsrx.records import replace
+
+    for shown, line, ext in extensions:
+        cls = built["classes"].get(ext.id)
+        if cls is None:
+            problems.append(Problem(shown, line, f"classes.{ext.id}: 'extend: true' but no class {ext.id!r} is declared"))
+            continue
+        have = {m.drug for m in cls.members}
+        twice = [m.drug for m in ext.members if m.drug in have]
+        if twice:
+            problems.append(Problem(shown, line, f"classes.{ext.id}: {', '.join(twice)} already in the class"))
+            continue
+        built["classes"][ext.id] = replace(cls, members=cls.members + ext.members, criteria=cls.criteria + ext.criteria,
+                                           cautions=cls.cautions + ext.cautions)
 
 
 def _integrity(built: dict[str, dict[str, Any]], entries: dict[tuple[str, str], Any], problems: list[Problem]) -> None:
@@ -414,13 +482,42 @@ def _integrity(built: dict[str, dict[str, Any]], entries: dict[tuple[str, str], 
                 (path, line), _ = entries[("drugs", rid)]
                 problems.append(Problem(path, line, f"drugs.{rid}: the name {name!r} is already used by drug {other!r}"))
 
-    classes = {d.drug_class for d in built["drugs"].values() if d.drug_class}
+    classes = built["classes"]
+    clash = sorted(set(classes) & set(built["drugs"]))
+    for name in clash:
+        (path, line), _ = entries[("classes", name)]
+        problems.append(Problem(path, line, f"classes.{name}: a drug has this id; a class needs an id of its own"))
+    of: dict[str, set[str]] = {}
+    for cls in classes.values():
+        for m in cls.members:
+            of.setdefault(m.drug, set()).add(cls.id)
+
+    def unknown(names: tuple[str, ...]) -> list[str]:
+        return [n for n in names if n not in built["drugs"] and n not in classes]
+
     for rid, drug in sorted(built["drugs"].items()):
         (path, line), _ = entries[("drugs", rid)]
         for lim in drug.limits:
-            bad = [c for c in lim.counts if c not in built["drugs"] and c not in classes]
+            bad = unknown(lim.counts)
             if bad:
                 problems.append(Problem(path, line, f"drugs.{rid}: a cumulative limit counts {', '.join(bad)}, "
                                                     "which is neither a drug nor a drug class"))
-            if lim.counts and not any(c in (rid, drug.drug_class) for c in lim.counts):
-                problems.append(Problem(path, line, f"drugs.{rid}: a cumulative limit must count the drug itself or its class"))
+            if lim.counts and not any(c == rid or c in of.get(rid, ()) for c in lim.counts):
+                problems.append(Problem(path, line, f"drugs.{rid}: a cumulative limit must count the drug itself or one of its classes"))
+    for kind, records in (("regimens", built["regimens"]), ("classes", classes)):
+        for rid, rec in sorted(records.items()):
+            for c in rec.cautions:
+                bad = unknown(c.values) if c.when == "prior" else []
+                if bad:
+                    (path, line), _ = entries[(kind, rid)]
+                    problems.append(Problem(path, line, f"{kind}.{rid}: a 'prior' caution names {', '.join(bad)}, "
+                                                        "which is neither a drug nor a drug class"))
+    for rid, rule in sorted(built["rules"].items()):
+        (path, line), _ = entries[("rules", rid)]
+        bad = unknown(rule.applies_to)
+        if bad:
+            problems.append(Problem(path, line, f"rules.{rid}: applies_to names {', '.join(bad)}, which is neither a drug nor a drug class"))
+        if rule.topic == "equivalence" and any(a not in built["drugs"] for a in rule.applies_to):
+            problems.append(Problem(path, line, f"rules.{rid}: an equivalence ratio is for one drug at a time, not a class"))
+        if rule.topic == "equivalence" and rule.to in rule.applies_to:
+            problems.append(Problem(path, line, f"rules.{rid}: a drug's ratio to itself is 1 by definition"))

@@ -20,14 +20,15 @@ import re
 from lmsrx.records import field, record
 from typing import Any
 
-from lmsrx import dosing, exposure, infusion
+from lmsrx import dosing, exposure, infusion, labelrules
 from lmsrx.dosing import Body, Check, compare, forms, on_record, parse_dose, worst
 from lmsrx import vocab
 from lmsrx.errors import UsageError
 from lmsrx.units import Quantity, fmt
 
 ORDER_KEYS = ("id", "patient", "regimen", "cycle", "cycle_days", "cumulative", "lines")
-PATIENT_KEYS = ("height_cm", "weight_kg", "bsa_m2", "formula", "hepatic", "cardiac_radiation")
+PATIENT_KEYS = ("height_cm", "weight_kg", "bsa_m2", "formula", "age", "hepatic", "child_pugh", "bilirubin", "ast", "alt", "alp",
+                "crcl", "creatinine", "cardiac_radiation")
 LINE_KEYS = ("drug", "dose", "days", "times", "over_min", "route")
 MAX_LINES = 50
 MAX_ID = 200
@@ -173,9 +174,15 @@ def _patient(node: Any, parent: Any, w: _Where) -> Body:
     if node is None:
         raise w.fail(parent, None, "an order needs 'patient' (height_cm and weight_kg, or bsa_m2)")
     _keys(node, PATIENT_KEYS, "patient", w)
-    hepatic = node.get("hepatic")
-    if hepatic is not None and (not isinstance(hepatic, str) or hepatic.strip().lower() not in dosing.HEPATIC):
-        raise w.fail(node, "hepatic", f"hepatic must be one of {', '.join(dosing.HEPATIC)}; got {_show(hepatic)}")
+    from lmsrx import labelrules
+
+    age = _int(node, "age", 0, 120, w, "age") if node.get("age") is not None else None
+    names = {k: k for k in labelrules.KEYS}
+    try:
+        facts = labelrules.read({k: node.get(k) for k in labelrules.KEYS}, age=age, names=names)
+    except UsageError as exc:
+        key = next((k for k in labelrules.KEYS if exc.message.startswith(k)), None)
+        raise w.fail(node, key, exc.message) from None
     cardiac = node.get("cardiac_radiation")
     if cardiac is not None and not isinstance(cardiac, bool):
         raise w.fail(node, "cardiac_radiation", "cardiac_radiation must be true or false")
@@ -186,7 +193,7 @@ def _patient(node: Any, parent: Any, w: _Where) -> Body:
     height = _num(node, "height_cm", "height", "height_cm", "cm", w)
     weight = _num(node, "weight_kg", "weight", "weight_kg", "kg", w)
     try:
-        return dosing.make_body(bsa, height, weight, formula, hepatic.strip().lower() if hepatic else None, cardiac)
+        return dosing.make_body(bsa, height, weight, formula, cardiac_risk=cardiac, facts=facts)
     except UsageError as exc:
         raise w.fail(node, None, exc.message.replace("--bsa", "bsa_m2").replace("--height", "height_cm")
                      .replace("--weight", "weight_kg").replace("--formula", "formula")) from None
@@ -270,17 +277,19 @@ def verify(kb: Any, order: Order) -> Sheet:
         have = forms(ln.dose, body.bsa, body.weight_kg)
         first = ln.drug.id not in seen
         seen.add(ln.drug.id)
-        for c in (dosing.status_checks(ln.drug) + dosing.context_checks(ln.drug, body) if first else []) + route_checks:
+        adjusted, chosen = labelrules.adjusted(kb, ln.drug, body.facts)
+        rules = labelrules.dose_checks(kb, ln.drug, body.facts, chosen) if first else []
+        for c in (dosing.status_checks(ln.drug) + rules if first else []) + route_checks:
             add(Row(where, ln.drug.id, c))
         if not _relative(ln.drug):
-            for c in compare(ln.drug, have, "administration", body, route):
+            for c in compare(adjusted, have, "administration", body, route):
                 add(Row(where, ln.drug.id, c))
         timing = infusion.check(ln.drug, have, ln.over_min)[1] if ln.over_min is not None else infusion.time_not_given(ln.drug, route)
         for c in timing:
             add(Row(where, ln.drug.id, c))
     totals = _totals(order)
     for drug_id, by_day in totals.items():
-        drug = kb.drugs[drug_id]
+        drug = labelrules.adjusted(kb, kb.drugs[drug_id], body.facts)[0]
         if _relative(drug):
             continue
         route = next((ln.route for ln in order.lines if ln.drug.id == drug_id and ln.route), None) or dosing._only_route(drug)
@@ -366,17 +375,22 @@ def _duplication(kb: Any, totals: dict) -> list[Row]:
     rows = []
     by_class: dict[str, list[str]] = {}
     for d in totals:
-        cls = kb.drugs[d].drug_class
-        if cls:
+        for cls in kb.classes_of(d):
             by_class.setdefault(cls, []).append(d)
+    shared = {c for d in kb.drugs.values() for lim in d.limits for c in lim.counts if c in kb.classes}
     for cls, drugs in sorted(by_class.items()):
         if len(drugs) < 2:
             continue
         combined = any(set(drugs) <= set(r.drugs) for r in kb.regimens.values())
         names = ", ".join(kb.drugs[d].name for d in sorted(drugs))
-        rows.append(Row("cycle", None, Check("same class twice", "record", "warning" if combined else "exceeds", names, "one " + cls,
-                                             (f"{names} are all {cls}s" + (": a regimen on record combines them" if combined
-                                              else ": no regimen on record combines them (therapeutic duplication)")),
+        kind = kb.classes[cls].name or cls
+        # two members of a class whose doses share a cumulative limit, combined by no regimen: exceeds
+        result = "warning" if combined or cls not in shared else "exceeds"
+        why = f"{names} are all {kind.lower()}" + (": a regimen on record combines them" if combined
+                                                   else ": no regimen on record combines them (therapeutic duplication)")
+        if cls in shared and not combined:
+            why += "; their doses add up towards one cumulative limit"
+        rows.append(Row("cycle", None, Check("same class twice", "record", result, names, "one of " + kind.lower(), why,
                                              tuple(dict.fromkeys(c for d in drugs for c in kb.drugs[d].cite)))))
     return rows
 

@@ -13,13 +13,17 @@ from typing import Any
 
 from lmsrx import vocab
 from lmsrx.errors import UsageError
+from lmsrx.labelrules import Facts
 
 from lmsrx.vocab import BIOMARKERS, CONDITIONS, DEPTHS, GRADES, MARGINS, SETTINGS, SITES  # noqa: E402
 MAX_LINE = 10
 MAX_SIZE_CM = 100.0
 KEYS = ("id", "setting", "line", "histology", "grade", "size_cm", "depth", "age", "margin", "biomarkers", "prior",
-        "progressed_on", "conditions", "anthracycline_ineligible", "exclude")
+        "progressed_on", "conditions", "anthracycline_ineligible", "exclude",
+        "hepatic", "child_pugh", "bilirubin", "ast", "alt", "alp", "crcl", "creatinine")
+FACT_KEYS = KEYS[-8:]  # organ function, read by lmsrx.labelrules
 MAX_AGE = 120
+FACT_NAMES = {k: k for k in ("hepatic", "child_pugh", "bilirubin", "ast", "alt", "alp", "crcl", "creatinine")}
 OPPOSITES = (("msi-h", "mss"), ("dmmr", "pmmr"), ("ntrk-fusion", "ntrk-negative"),
              ("er-positive", "er-negative"), ("pr-positive", "pr-negative"))
 
@@ -53,6 +57,7 @@ class Patient:
     conditions: frozenset[str] = frozenset()
     anthracycline_ineligible: bool = False
     exclude: frozenset[str] = frozenset()
+    facts: Facts = Facts()  # organ function, age and conditions, for the label rules
     setting_implied: bool = field(default=False, compare=False)
 
     def query(self) -> dict[str, Any]:
@@ -74,6 +79,7 @@ class Patient:
             "conditions": sorted(self.conditions),
             "anthracycline_ineligible": self.anthracycline_ineligible,
             "exclude": sorted(self.exclude),
+            "organ_function": {k: v for k, v in self.facts.as_dict().items() if k not in ("age_years", "conditions")},
         }
 
     def summary(self) -> str:
@@ -98,6 +104,10 @@ class Patient:
             parts.append("anthracycline-ineligible")
         if self.conditions:
             parts.append("conditions: " + ", ".join(sorted(self.conditions)))
+        for topic in ("hepatic", "renal"):
+            told = self.facts.describe(topic)
+            if told != "not given" and told != f"{topic} condition":
+                parts.append(told)
         if self.exclude:
             parts.append("excluding " + ", ".join(sorted(self.exclude)))
         return "; ".join(parts)
@@ -152,22 +162,25 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
         # progression on a drug means it was given: it belongs to the prior list
         missing = [d for d in progressed_order if d not in drugs]  # in order: never a set's order
         drugs = drugs | frozenset(missing)
-        classes = classes | frozenset(kb.drugs[d].drug_class for d in missing if kb.drugs[d].drug_class)
+        classes = classes | frozenset(c for d in missing for c in kb.classes_of(d))
         prior = tuple(dict.fromkeys([*prior, *missing]))
     elif progressed:
         prior, drugs, known = progressed_order, progressed_drugs, False
-        classes = frozenset(kb.drugs[d].drug_class for d in progressed_drugs if kb.drugs[d].drug_class)
+        classes = frozenset(c for d in progressed_drugs for c in kb.classes_of(d))
     if line is not None and line >= 2 and prior == ("none",):
         raise UsageError(f"line {line} means at least one earlier line of treatment; it contradicts prior 'none'",
                          hint="give the prior drugs (--prior doxorubicin), or leave --prior out if unknown")
     known_classes = drug_classes(kb)
     exclude = frozenset(d for name in _strings(raw.get("exclude"), "exclude")
                         for d in _drugs_named(name.lower(), kb, "exclude", known_classes))
+    from lmsrx import labelrules
+
+    facts = labelrules.read({k: raw.get(k) for k in FACT_KEYS}, age=age, conditions=conditions, names=FACT_NAMES)
     return Patient(
         id=pid, setting=setting, line=line, histology=histology, grade=grade,
         size_cm=size, depth=depth, age=age, margin=margin, progressed_on=progressed, progressed_drugs=progressed_drugs, biomarkers=biomarkers, prior=prior, prior_drugs=drugs,
         prior_classes=classes, prior_known=known, conditions=conditions,
-        anthracycline_ineligible=inel, exclude=exclude, setting_implied=implied,
+        anthracycline_ineligible=inel, exclude=exclude, facts=facts, setting_implied=implied,
     )
 
 
@@ -253,7 +266,7 @@ def _progressed(names: list[str], kb: Any) -> tuple[tuple[str, ...], tuple[str, 
 def _drugs_named(name: str, kb: Any, what: str, classes: set[str] | frozenset[str]) -> list[str]:
     """The drug ids a (lower-case) name stands for: every drug of a class, or the one drug it names."""
     if name in classes:
-        return [d.id for d in kb.drugs.values() if d.drug_class == name]
+        return kb.members(name)
     return [_drug_id(name, kb, what, extra=sorted(classes))]
 
 
@@ -272,7 +285,7 @@ def _size(value: Any) -> float | None:
 
 
 def drug_classes(kb: Any) -> set[str]:
-    return {d.drug_class for d in kb.drugs.values() if d.drug_class}
+    return set(kb.classes)
 
 
 def _prior(names: list[str], kb: Any) -> tuple[tuple[str, ...], frozenset[str], frozenset[str], bool]:
@@ -295,8 +308,7 @@ def _prior(names: list[str], kb: Any) -> tuple[tuple[str, ...], frozenset[str], 
         drug_id = _drug_id(name, kb, "prior", extra=sorted(classes) + ["none"])
         drug = kb.drugs[drug_id]
         drugs.add(drug_id)
-        if drug.drug_class:
-            cls.add(drug.drug_class)
+        cls.update(kb.classes_of(drug.id))
         out.append(drug_id)
     return tuple(dict.fromkeys(out)), frozenset(drugs), frozenset(cls), True
 

@@ -141,3 +141,12 @@ def _frozen_setattr(self, name, value):
 
 def _frozen_delattr(self, name):
     raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def replace(obj, **changes):
+    """A copy of a record with some fields changed (as :func:`dataclasses.replace`)."""
+    values = {f.name: getattr(obj, f.name) for f in obj.__record_fields__}
+    unknown = set(changes) - set(values)
+    if unknown:
+        raise TypeError(f"no field {sorted(unknown)[0]!r}")
+    return type(obj)(**{**values, **changes})

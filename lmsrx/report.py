@@ -212,7 +212,7 @@ def compare(kb: Any, names: list[str]) -> dict[str, Any]:
             s = dosing.standard(d, dosing.Body())
             return f"{s['schedule']} [{', '.join(s['cite'])}]" if s else "no dose on record"
 
-        rows += [("name", [d.name for d in items]), ("class", [d.drug_class or "-" for d in items]),
+        rows += [("name", [d.name for d in items]), ("class", [", ".join(kb.classes_of(d.id)) or "-" for d in items]),
                  ("route", [", ".join(x.upper() for x in d.route) or "-" for d in items]),
                  ("status in LMS", [views.LMS_STATUS[d.lms_status] for d in items]), ("standard dose", [std(d) for d in items]),
                  ("limits", ["\n".join(f"{x.severity} {x.scope} {x.max}" for x in d.limits) or "-" for d in items]),

@@ -23,6 +23,7 @@ _IDENT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _HINTS: dict[type, dict[str, Any]] = {}
 INVALID = object()
+_SINGULAR = {"evidence": "evidence", "classes": "class"}
 MAX_TEXT = 4000
 
 
@@ -180,9 +181,16 @@ def _text(tp: type, raw: Any, ctx: Context, where: str, line: int) -> Any:
         kind = getattr(tp, "kind", None)
         if kind is not None and raw not in ctx.ids.get(kind, ()):
             tip = vocab.did_you_mean(raw, sorted(ctx.ids.get(kind, ())), n=1, quote=True)
-            ctx.report(line, f"{where}: unknown {kind[:-1] if kind != 'evidence' else kind} {raw!r}{tip}")
+            ctx.report(line, f"{where}: unknown {_SINGULAR.get(kind, kind[:-1])} {raw!r}{tip}")
             return INVALID
         return tp(raw)
+    if tp is model.Span:
+        try:
+            model.span_bounds(raw)
+        except ValueError as exc:
+            ctx.report(line, f"{where}: {exc}")
+            return INVALID
+        return model.Span(raw)
     if tp is model.Date:
         m = _DATE.fullmatch(raw)
         ok = bool(m)

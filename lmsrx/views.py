@@ -415,15 +415,21 @@ def drug(kb: Any, d: Any) -> View:
     regimens = [r for r in kb.regimens.values() if d.id in r.drugs]
     evidence = [e for e in kb.evidence.values() if d.id in e.drugs]
     data = to_json(d)
+    rules = kb.rules_for(d.id)
+    classes = kb.classes_of(d.id)
+    data["classes"] = [{"id": c, "name": kb.classes[c].name, **{k: v for k, v in to_json(m).items() if k != "drug"}}
+                       for c in classes for m in kb.classes[c].members if m.drug == d.id]
+    data["rules"] = [to_json(r) for r in rules]
     data["status_in_lms"] = LMS_STATUS[d.lms_status]
     data["regimens"] = [{"id": r.id, "name": r.name, "recommendation": r.recommendation} for r in regimens]
     data["evidence"] = [{"id": e.id, "title": e.title} for e in evidence]
-    data["references"] = _references(kb, _all_cites(d))
+    data["references"] = _references(kb, _all_cites(d) | {c for r in rules for c in r.cite}
+                                     | {c for x in data["classes"] for c in x["cite"]})
     names = ", ".join(d.brands) if d.brands else ""
     lines = [f"Status in LMS: {LMS_STATUS[d.lms_status]}"]
     lines += [f"Brands: {names}"] if names else []
     lines += [f"Also known as: {', '.join(d.aliases)}"] if d.aliases else []
-    lines += [f"Class: {d.drug_class}"] if d.drug_class else []
+    lines += [f"Class: {', '.join(_class_text(kb, c, d.id) for c in classes)}"] if classes else []
     lines += [f"Route: {', '.join(x.upper() for x in d.route)}"] if d.route else []
     lines += [f"Mechanism: {d.mechanism}"] if d.mechanism else []
     lines += [d.summary, f"Sources: {_cited(d.cite)}"]
@@ -436,8 +442,7 @@ def drug(kb: Any, d: Any) -> View:
         cells = [(_span(r.low, r.high) + (" (computed)" if r.computed else "")) if r else "-" for r in per.values()]
         if x.fraction_of:
             cells[0] = f"{fmt_num(x.percent)}% of the {x.fraction_of} dose" + (f", {x.times} times a day" if x.times else "")
-        context = x.context + (" (standard)" if x.standard else "") + (f" [{CONTEXT_TEXT[x.when]}]" if x.when else "") \
-            + (" [newer than the source]" if x.newer_than_source else "")
+        context = x.context + (" (standard)" if x.standard else "") + (" [newer than the source]" if x.newer_than_source else "")
         schedule = x.schedule + (f" [{x.note}]" if x.note else "")
         dose_rows.append([context, *cells, schedule, x.status, _cited(x.cite)])
     sections = [
@@ -449,6 +454,9 @@ def drug(kb: Any, d: Any) -> View:
         Section("Limits", ["Scope", "Severity", "Maximum", "Applies", "Why", "Sources"],
                 [[x.scope, x.severity, str(x.max), CONTEXT_TEXT[x.when] if x.when else "always", x.basis, _cited(x.cite)] for x in d.limits],
                 note=None if d.limits else "No limit on record."),
+        Section("Label rules: organ function, age, contraindications, equivalence", ["Rule", "Topic", "When", "Says", "Sources"],
+                [[r.id, r.topic, when_text(r), _rule_says(r), _cited(r.cite)] for r in rules],
+                note=None if rules else "No label rule on record: organ-function and age checks are not verified."),
         Section("Toxicities", ["Toxicity", "Detail", "Sources"],
                 [[t.name + (" (boxed warning)" if t.boxed else ""), t.detail or "-", _cited(t.cite)] for t in d.toxicities]),
         Section("Supportive care", ["Care", "Sources"], [[n.text, _cited(n.cite)] for n in d.supportive_care]),
@@ -471,11 +479,42 @@ def drug(kb: Any, d: Any) -> View:
                 footer=["Decision support only: check doses against the current label and local protocols."])
 
 
+def _class_text(kb: Any, cls: str, drug_id: str) -> str:
+    member = next(m for m in kb.classes[cls].members if m.drug == drug_id)
+    return cls + (" (seen once)" if member.seen_once else "")
+
+
+def when_text(r: Any) -> str:
+    """A rule's circumstance in words: ``Child-Pugh C; or bilirubin_mg_dl > 5``."""
+    from lmsrx.records import fields
+
+    if not r.when:
+        return "check before giving"
+    alts = []
+    for c in r.when:
+        parts = []
+        for f in fields(c):
+            v = getattr(c, f.name)
+            if v:
+                parts.append(f"{f.name.replace('_', ' ')} {'/'.join(v) if isinstance(v, tuple) else v}")
+        alts.append(" and ".join(parts))
+    return "; or ".join(alts)
+
+
+def _rule_says(r: Any) -> str:
+    from lmsrx.labelrules import _what, sentence
+
+    head = {"dose": _what(r), "ratio": f"1 mg = {fmt_num(r.ratio)} mg of {r.to}" if r.ratio is not None else ""}.get(r.action, r.action)
+    return f"{head}: {sentence(r)}" if head else sentence(r)
+
+
 def drugs(kb: Any, items: list) -> View:
-    data = [{"id": d.id, "name": d.name, "class": d.drug_class, "status": d.lms_status, "brands": list(d.brands)} for d in items]
-    return View(title=f"{len(items)} drugs", data=data, rows=data,
+    data = [{"id": d.id, "name": d.name, "class": ", ".join(kb.classes_of(d.id)) or None, "classes": list(kb.classes_of(d.id)),
+             "status": d.lms_status, "brands": list(d.brands)} for d in items]
+    return View(title=f"{len(items)} drugs", data=data, rows=[{k: v for k, v in x.items() if k != "classes"} for x in data],
                 sections=[Section("Drugs", ["Id", "Name", "Class", "Status in LMS", "Brands"],
-                                  [[d.id, d.name, d.drug_class or "-", LMS_STATUS[d.lms_status], ", ".join(d.brands) or "-"] for d in items])],
+                                  [[d.id, d.name, ", ".join(kb.classes_of(d.id)) or "-", LMS_STATUS[d.lms_status], ", ".join(d.brands) or "-"]
+                                   for d in items])],
                 plain=[d.id for d in items])
 
 
@@ -537,11 +576,7 @@ def dose(kb: Any, r: Any) -> View:
         lines.append(f"Infusion: over {fmt_num(r.rate['minutes'])} min = {fmt_num(r.rate['mg_per_m2_per_min'])} mg/m2/min"
                      if r.rate.get("mg_per_m2_per_min") is not None else f"Infusion over {fmt_num(r.rate['minutes'])} min")
     if r.cumulative and r.cumulative.get("agents"):
-        for agent, v in r.cumulative["agents"].items():
-            prior = "not given" if v["prior_mg_per_m2"] is None else f"{fmt_num(v['prior_mg_per_m2'])} mg/m2"
-            lines.append(f"Cumulative {kb.drugs[agent].name}: prior {prior}"
-                         + (f", this {fmt_num(v['this_mg_per_m2'])} mg/m2" if v["this_mg_per_m2"] is not None else ""))
-        lines.append(f"Note: {r.cumulative['equivalence']}")
+        lines += cumulative_lines(kb, r.cumulative)
     lines += [f"Note: {n}" for n in r.notes]
     return View(
         title=f"{d.name} dose check: {VERDICT_TEXT[r.verdict]}", data=data,
@@ -552,6 +587,29 @@ def dose(kb: Any, r: Any) -> View:
         footer=["Dose rule: within 10% of a dose on record is routine rounding (HOPA 2018); a written limit wins. "
                 "Decision support only: the prescriber and pharmacist check every order."],
     )
+
+
+def cumulative_lines(kb: Any, info: dict[str, Any]) -> list[str]:
+    """Exposure per agent, the ratios on record and the doxorubicin-equivalent total, in words."""
+    lines = []
+    ref = info.get("equivalent_to")
+    for agent, v in info["agents"].items():
+        prior = "not given" if v["prior_mg_per_m2"] is None else f"{fmt_num(v['prior_mg_per_m2'])} mg/m2"
+        text = f"Cumulative {kb.drugs[agent].name}: prior {prior}" \
+            + (f", this {fmt_num(v['this_mg_per_m2'])} mg/m2" if v["this_mg_per_m2"] is not None else "")
+        if ref and agent != ref:
+            found = [f"{fmt_num(x['ratio'])} ({x['rule']}{', seen once' if x['seen_once'] else ''})" if x["ratio"] is not None
+                     else f"no recommendation ({x['rule']})" for x in v["ratios"]]
+            text += (f"; ratios to {kb.drugs[ref].name} on record: {'; '.join(found)}" if found
+                     else f"; no ratio to {kb.drugs[ref].name} on record: not converted")
+            if v.get("ratio_used") is not None:
+                text += f"; used {fmt_num(v['ratio_used'])} (the most cautious)"
+        lines.append(text)
+    if ref and info.get("doxorubicin_equivalent_total_mg_per_m2") is not None:
+        lines.append(f"{kb.drugs[ref].name}-equivalent total (prior and this): "
+                     f"{fmt_num(info['doxorubicin_equivalent_total_mg_per_m2'])} mg/m2")
+    lines.append(f"Note: {info['equivalence']}")
+    return lines
 
 
 def fmt_num(x: Any) -> str:
@@ -698,8 +756,8 @@ def order(kb: Any, sheet: Any) -> View:
                      + f", {'day' if len(ln.days) == 1 else 'days'} {', '.join(map(str, ln.days))}"
                      + (f", over {fmt_num(ln.over_min)} min" if ln.over_min is not None else "")
                      + (f", {ln.route.upper()}" if ln.route else ""))
-    if sheet.cumulative and sheet.cumulative.get("equivalence"):
-        lines.append(f"Note: {sheet.cumulative['equivalence']}")
+    if sheet.cumulative and sheet.cumulative.get("agents"):
+        lines += cumulative_lines(kb, sheet.cumulative)
     rows = [[r.check.result.upper(), r.where, kb.drugs[r.drug].name if r.drug else "-", r.check.rule, r.check.value,
              r.check.limit, r.check.basis, ", ".join(r.check.cite) or "-"]
             for r in worst_first(sheet.rows, lambda r: r.check.result)]

@@ -68,7 +68,10 @@ def test_drugs_listing(run):
     assert run("drugs", "--class", "steroid").exit_code == 2
     data = json.loads(run("drugs", "--format", "json").stdout)
     assert run("drugs", "--status", "supportive").stdout.split() == ["mesna"]
-    assert len(data) == 18 and {"id", "name", "class", "status", "brands"} == set(data[0])
+    assert len(data) == 18 and {"id", "name", "class", "classes", "status", "brands"} == set(data[0])
+    assert run("drugs", "--class", "alkylating-agent").stdout.split() == ["dacarbazine", "ifosfamide", "trabectedin"]
+    assert "did you mean 'anthracycline'" in run("drugs", "--class", "anthracyclin").stderr.replace('"', "'") or \
+        "anthracycline" in run("drugs", "--class", "anthracyclin").stderr
 
 
 @pytest.mark.parametrize("args, code", [
@@ -114,8 +117,10 @@ def test_dose_exit_codes(run, args, code):
 def test_dose_json_carries_inputs_formula_values_checks_and_verdict(run):
     data = json.loads(run("dose", "ifosfamide", "--height", "170", "--weight", "70", "--formula", "dubois",
                           "--planned", "9 g/m2", "--per", "cycle", "--format", "json").stdout)
-    assert data["inputs"] == {"bsa_m2": None, "height_cm": 170.0, "weight_kg": 70.0, "formula": "dubois",
-                              "hepatic": None, "cardiac_radiation": None, "planned": "9 g/m2", "per": "cycle",
+    organ = dict.fromkeys(("hepatic", "child_pugh", "bilirubin_mg_dl", "bilirubin_uln", "ast_uln", "alt_uln", "alp_uln",
+                           "crcl_ml_min", "creatinine_mg_dl"))
+    assert data["inputs"] == {"bsa_m2": None, "height_cm": 170.0, "weight_kg": 70.0, "formula": "dubois", "age": None,
+                              "organ_function": organ, "cardiac_radiation": None, "planned": "9 g/m2", "per": "cycle",
                               "route": None, "over_min": None, "cumulative": None}
     assert data["bsa"]["formula"] == "dubois" and data["bsa"]["value_m2"] == 1.81
     assert data["planned"]["absolute"] == "16.29 g"

@@ -50,7 +50,7 @@ def test_kb_info_formats(run, kb):
     r = run("kb", "info", "--format", "json")
     data = json.loads(r.stdout)
     assert data["version"] == kb.meta.version and data["review_date"] == kb.meta.review_date
-    assert data["counts"] == {"references": 69, "drugs": 18, "evidence": 45, "regimens": 26}
+    assert data["counts"] == {"references": 117, "drugs": 18, "evidence": 45, "regimens": 26, "classes": 10, "rules": 65}
     tsv = run("kb", "info").stdout.splitlines()  # not a terminal: tsv by default
     assert tsv[0] == "key\tvalue" and tsv[2] == f"version\t{kb.meta.version}"
     table = run("kb", "info", "--format", "table").stdout

@@ -159,10 +159,15 @@ def test_hepatic_context(kb):
     assert run_check(kb, "pazopanib", "200 mg", bsa=None, hepatic="moderate").verdict == "ok"
     unknown = run_check(kb, "trabectedin", "1.5 mg/m2")
     assert unknown.verdict == "ok" and any(c.result == "note" and "hepatic function not given" in c.basis for c in unknown.checks)
-    severe = run_check(kb, "trabectedin", "1.5 mg/m2", hepatic="severe")  # nothing on record for severe: at least as strict
-    assert severe.verdict == "exceeds" and any("not verified" in c.basis for c in severe.checks)
-    assert run_check(kb, "trabectedin", "0.9 mg/m2", hepatic="severe").verdict == "warning"
+    # severe impairment: the label says do not give, whatever the dose (rule trabectedin-hepatic-severe)
+    for dose in ("1.5 mg/m2", "0.9 mg/m2", "0.3 mg/m2"):
+        severe = run_check(kb, "trabectedin", dose, hepatic="severe")
+        assert severe.verdict == "exceeds" and any(c.rule == "hepatic rule trabectedin-hepatic-severe" and c.result == "exceeds"
+                                                   for c in severe.checks)
     assert run_check(kb, "trabectedin", "1.5 mg/m2", hepatic="normal").verdict == "ok"
+    # no dose on record for severe pazopanib: the moderate dose is the ceiling (a worse impairment is at least as strict)
+    pazopanib = run_check(kb, "pazopanib", "800 mg", bsa=None, hepatic="severe")
+    assert pazopanib.verdict == "exceeds" and any("at least as strict" in c.basis for c in pazopanib.checks)
 
 
 def test_cumulative_anthracycline(kb):
@@ -184,15 +189,18 @@ def test_cumulative_anthracycline(kb):
 
 def test_pld_is_an_anthracycline_and_counts_with_doxorubicin(kb):
     both = run_check(kb, "pld", "50 mg/m2", cumulative=["doxorubicin=480 mg/m2"])
-    assert both.verdict == "warning"  # 530 mg/m2 of doxorubicin + PLD: past the soft limits, within 550
-    hard = next(c for c in both.checks if c.rule == "hard cumulative limit (Doxorubicin)")
-    assert hard.result == "ok" and "530" in hard.value
+    assert both.verdict == "warning"  # 530 mg/m2 of anthracycline, in doxorubicin terms: past PLD's 450
     soft = next(c for c in both.checks if c.rule.startswith("soft cumulative limit (Pegylated"))
-    assert soft.result == "warning"
+    assert soft.result == "warning" and "530" in soft.value
+    assert not any("(Doxorubicin)" in c.rule for c in both.checks)  # only the planned drug's own limits
     over = run_check(kb, "doxorubicin", "75 mg/m2", cumulative=["pld=500 mg/m2"])
-    assert next(c for c in over.checks if c.rule == "hard cumulative limit (Doxorubicin)").result == "exceeds"
+    hard = next(c for c in over.checks if c.rule == "hard cumulative limit (Doxorubicin)")
+    assert hard.result == "exceeds" and "added mg for mg" in hard.basis  # no ratio for PLD: the label's instruction, literally
+    within = run_check(kb, "doxorubicin", "75 mg/m2", cumulative=["pld=100 mg/m2", "doxorubicin=0"])
+    assert {c.rule: c.result for c in within.checks}["hard cumulative limit (Doxorubicin)"] == "warning"  # never ok unconverted
     other = run_check(kb, "doxorubicin", "75 mg/m2", cumulative=["epirubicin=300 mg/m2"])
-    assert any("no equivalence" in c.basis and c.result == "warning" for c in other.checks)
+    assert other.cumulative["agents"]["epirubicin"]["ratio_used"] == 1.0  # the most cautious of 0.8 and 1 on record
+    assert {c.rule: c.result for c in other.checks}["hard cumulative limit (Doxorubicin)"] == "ok"
 
 
 def test_cumulative_not_given_is_not_verified_and_zero_is_naive(kb):

@@ -74,7 +74,7 @@ CASES = [
     ("cumulative per kg", drug(LIMIT.format(scope="cumulative", sev="hard", max="12 mg/kg")), 8, "not per kg"),
     ("unknown scope", drug(LIMIT.format(scope="weekly", sev="hard", max="12 mg")), 8, "'weekly' is not one of"),
     ("counts off cumulative", HEAD + "    limits:\n      - {scope: per-dose, severity: hard, max: 5 mg, basis: b, counts: [testdrug], cite: [statpearls-lms-2020]}\n",
-     8, "counts is for cumulative limits only"),
+     8, "counts and in_terms_of are for cumulative limits only"),
     ("counts unknown class", HEAD + "    limits:\n      - {scope: cumulative, severity: hard, max: 5 mg/m2, basis: b, counts: [vinca], cite: [statpearls-lms-2020]}\n",
      2, "neither a drug nor a drug class"),
     ("soft above hard", drug("    limits:\n      - {scope: per-dose, severity: hard, max: 5 mg, basis: b, cite: [statpearls-lms-2020]}\n"

@@ -30,7 +30,7 @@ drugs:
 
 
 def test_builtin_loads(kb):
-    assert kb.counts() == {"references": 69, "drugs": 18, "evidence": 45, "regimens": 26}
+    assert kb.counts() == {"references": 117, "drugs": 18, "evidence": 45, "regimens": 26, "classes": 10, "rules": 65}
     assert len(kb.sha256) == 64
     assert kb.meta.version and kb.meta.review_date
 
@@ -163,7 +163,7 @@ def test_every_reference_is_used(kb):
                 else:
                     walk(v)
 
-    for rec in [*kb.drugs.values(), *kb.regimens.values(), *kb.evidence.values()]:
+    for rec in [*kb.drugs.values(), *kb.regimens.values(), *kb.evidence.values(), *kb.classes.values(), *kb.rules.values()]:
         walk(rec)
     from lmsrx.dosing import ROUNDING_CITE
 

@@ -24,7 +24,7 @@ def by_id(answer):
 
 # ------------------------------------------------------------------ class rules reach every member
 def anthracycline_regimens(kb):
-    members = {d.id for d in kb.drugs.values() if d.drug_class == "anthracycline"}
+    members = set(kb.members("anthracycline"))
     assert {"doxorubicin", "epirubicin", "pegylated-liposomal-doxorubicin"} <= members
     return [r for r in kb.regimens.values() if set(r.drugs) & members]
 
@@ -241,7 +241,7 @@ def test_an_anthracycline_is_never_offered_to_an_anthracycline_ineligible_patien
     p = _valid(kb, {**desc, "anthracycline_ineligible": True})
     if p is None:
         return
-    members = {d.id for d in kb.drugs.values() if d.drug_class == "anthracycline"}
+    members = set(kb.members("anthracycline"))
     for a in eligibility.assess(kb, p).candidates:
         assert not set(a.regimen.drugs) & members, a.regimen.id
 
