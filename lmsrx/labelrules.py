@@ -419,11 +419,9 @@ def dose_checks(kb: Any, drug: Any, facts: Facts, chosen: Rule | None) -> list[A
                          f"not verified: no dose for {facts.describe(chosen.topic)} is on record; a worse impairment is at "
                          f"least as strict, so this rule's dose is the ceiling (lmsrx's reading): {_tagged(chosen)}", chosen.cite))
     for topic in ("hepatic", "renal"):
-        named = {f.name for r in kb.rules_for(drug.id, topic) for c in r.when for f in fields(c) if getattr(c, f.name)}
-        told = {m for m in (HEPATIC_MEASURES if topic == "hepatic" else RENAL_MEASURES) if getattr(facts, m) is not None}
-        # facts in the label's own terms that no rule matched: the label's usual dose applies; facts in no rule's terms,
-        # or no rule at all: not verified
-        if facts.impaired(topic) and topic not in decided and not (named & told):
+        # described, and no rule of the drug holds for it (nor waits for a measure): what the label says of this
+        # patient was not seen, so the usual doses are compared with, not verified
+        if facts.impaired(topic) and topic not in decided:
             out.append(Check(f"{topic} function", "rule", "warning", facts.describe(topic), "none on record",
                              f"not verified: no {topic} rule of {drug.name} on record covers this; compared with the usual doses"))
     for topic in ("hepatic", "renal", "age"):

@@ -144,7 +144,7 @@ def test_every_threshold_at_and_just_past_its_edge(kb):
 
 @pytest.mark.parametrize("drug, flags, planned, verdict", [
     ("doxorubicin", ["--bilirubin", "1.19"], "75 mg/m2", "warning"),      # Child-Pugh C (contraindicated) not ruled out
-    ("doxorubicin", ["--bilirubin", "1.19", "--child-pugh", "A"], "75 mg/m2", "ok"),
+    ("doxorubicin", ["--bilirubin", "1.19", "--child-pugh", "A"], "75 mg/m2", "warning"),  # below every band: not said
     ("doxorubicin", ["--bilirubin", "1.2", "--child-pugh", "A"], "75 mg/m2", "exceeds"),   # 50%: 37.5 mg/m2 is the ceiling
     ("doxorubicin", ["--bilirubin", "1.2", "--child-pugh", "A"], "37.5 mg/m2", "ok"),
     ("doxorubicin", ["--bilirubin", "3", "--child-pugh", "B"], "37.5 mg/m2", "ok"),
@@ -169,12 +169,15 @@ def test_every_threshold_at_and_just_past_its_edge(kb):
     ("eribulin", ["--crcl", "49"], "1.4 mg/m2", "exceeds"),
     ("docetaxel", ["--bilirubin", "1.01 x ULN"], "75 mg/m2", "exceeds"),
     ("docetaxel", ["--bilirubin", "1 x ULN", "--ast", "1.6", "--alp", "2.6"], "75 mg/m2", "exceeds"),
-    ("docetaxel", ["--bilirubin", "1 x ULN", "--ast", "1.6", "--alp", "2.5", "--alt", "1"], "75 mg/m2", "ok"),
+    ("docetaxel", ["--bilirubin", "1 x ULN", "--ast", "1.6", "--alp", "2.5", "--alt", "1"], "75 mg/m2", "warning"),
+    ("docetaxel", ["--hepatic", "normal"], "75 mg/m2", "ok"),
     ("docetaxel", ["--hepatic", "mild"], "75 mg/m2", "warning"),          # needs bilirubin x ULN and enzymes
     ("pazopanib", ["--hepatic", "severe"], "800 mg", "exceeds"),          # the moderate dose is the ceiling
     ("pazopanib", ["--hepatic", "severe"], "200 mg", "warning"),          # not recommended
     ("ifosfamide", ["--crcl", "60"], "9 g/m2", "warning"),               # not studied: never ok
     ("epirubicin", ["--ast", "4.01", "--bilirubin", "1", "--child-pugh", "A"], "30 mg/m2", "ok"),  # 25% of 120 a cycle
+    ("gemcitabine", ["--crcl", "20"], "1000 mg/m2", "warning"),          # no rule seen below 30 mL/min
+    ("eribulin", ["--crcl", "10"], "1.4 mg/m2", "warning"),              # below 15 mL/min: not addressed
     ("epirubicin", ["--ast", "4.01", "--child-pugh", "A"], "60 mg/m2", "exceeds"),
     ("epirubicin", ["--ast", "3", "--bilirubin", "3.5", "--child-pugh", "A"], "60 mg/m2", "exceeds"),  # the stricter rule wins
 ])
