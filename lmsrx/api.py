@@ -106,7 +106,7 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
          route: str | None = None, hepatic: str | None = None, cardiac_radiation: bool | None = None,
          cumulative: list[str] | None = None, child_pugh: str | None = None, bilirubin: Any = None, ast: Any = None,
          alt: Any = None, alp: Any = None, crcl: Any = None, creatinine: Any = None, age: int | None = None,
-         kb: Any = None) -> Result:
+         condition: list[str] | None = None, kb: Any = None) -> Result:
     """A planned dose checked against the doses and limits on record, and the label rules for the patient's organ
     function and age, as ``lmsrx dose`` does (``bilirubin``: mg/dL, ``'36 umol/L'`` or ``'1.8 x ULN'``, or a list of
     two; ``ast``/``alt``/``alp``: multiples of the upper limit of normal; ``crcl``: mL/min; ``creatinine``: mg/dL)."""
@@ -116,8 +116,14 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
     base = _kb(kb)
     if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 120):
         raise UsageError(f"--age must be a whole number of years from 0 to 120; got {age!r}")
+    from lmsrx import vocab
+
+    bad = [c for c in condition or [] if c not in vocab.CONDITIONS]
+    if bad:
+        raise UsageError(f"invalid condition {bad[0]!r}; valid choices: {', '.join(vocab.CONDITIONS)}")
     facts = labelrules.read({"hepatic": hepatic, "child_pugh": child_pugh, "bilirubin": bilirubin, "ast": ast, "alt": alt,
-                             "alp": alp, "crcl": crcl, "creatinine": creatinine}, age=age)
+                             "alp": alp, "crcl": crcl, "creatinine": creatinine}, age=age,
+                            conditions=vocab.conditions(list(condition or [])))
     body = dosing.make_body(bsa, height, weight, formula, cardiac_risk=cardiac_radiation, facts=facts)
     checked = dosing.check(base.lookup("drugs", drug, "drug"), body, planned, per, over, route, cumulative, base)
     return Result("dose", checked, base)

@@ -154,7 +154,7 @@ P_BIOMARKER = typer.Option(None, "--biomarker", **NOCASE, help="Repeatable.")
 P_PRIOR = typer.Option(None, "--prior", metavar="DRUG_OR_CLASS", help="Repeatable: a prior drug (id, brand or alias), a class (anthracycline), or none: all prior systemic therapy, perioperative included. Once given, the list is taken as complete.", autocompletion=_complete("drugs", ("none",), classes=True))
 P_PROGRESSED = typer.Option(None, "--progressed-on", metavar="DRUG_OR_CLASS", help="Repeatable: a drug or class the disease progressed on; regimens holding it are excluded (a drug merely received stays a caution).", autocompletion=_complete("drugs", classes=True))
 P_INELIGIBLE = typer.Option(False, "--anthracycline-ineligible", help="The patient cannot have an anthracycline.")
-P_CONDITION = typer.Option(None, "--condition", **NOCASE, help="Repeatable (adds cautions).")
+P_CONDITION = typer.Option(None, "--condition", **NOCASE, help="Repeatable: cardiac, renal, hepatic (adds cautions; renal or hepatic alone applies that organ's label rules, naming the measure each needs), or a named heart condition: cardiomyopathy, heart-failure, recent-mi, severe-arrhythmia.")
 P_EXCLUDE = typer.Option(None, "--exclude", metavar="DRUG_OR_CLASS", help="Repeatable: leave out regimens containing this drug (or any drug of this class).", autocompletion=_complete("drugs", classes=True))
 P_FILE = typer.Option(None, "--patient", metavar="FILE", help="YAML or JSON patient file ('-' = stdin); flags override its values.")
 # Organ function, for the label rules (options, report and dose alike).
@@ -302,6 +302,7 @@ def dose_cmd(
     bilirubin: Optional[List[str]] = P_BILIRUBIN, ast: Optional[str] = P_AST, alt: Optional[str] = P_ALT, alp: Optional[str] = P_ALP,
     crcl: Optional[str] = P_CRCL, creatinine: Optional[str] = P_CREATININE,
     age: Optional[int] = typer.Option(None, "--age", min=0, max=120, help="Age in years (0-120), for the minimum ages on record."),
+    condition: Optional[List[ConditionChoice]] = P_CONDITION,
     cardiac_radiation: Optional[bool] = typer.Option(None, "--cardiac-radiation/--no-cardiac-radiation",
                                                      help="Prior radiation to the heart region or other cardiotoxic therapy (applies doxorubicin's 400 mg/m2 ceiling; prior exposure to another anthracycline given with --cumulative counts too). Not given = unknown."),
     cumulative: Optional[List[str]] = typer.Option(None, "--cumulative", metavar="[AGENT=]QTY",

@@ -293,6 +293,21 @@ def compare(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: s
     return checks
 
 
+def compare_all(drug: Any, views: list[tuple[Any, Any]], have: dict[str, Quantity], per: str, body: Body,
+                route: str | None) -> list[Check]:
+    """:func:`compare` against the drug's own doses, or against each dose rule's (``views``: the rule and the drug
+    as that rule doses it, from :func:`lmsrx.labelrules.adjusted`): every one is a ceiling; rows named by rule."""
+    if not views:
+        return compare(drug, have, per, body, route)
+    out: list[Check] = []
+    for rule, seen in views:
+        for c in compare(seen, have, per, body, route):
+            if c.rule.startswith("doses on record"):
+                c = Check(f"{c.rule}, {rule.id}", c.severity, c.result, c.value, c.limit, c.basis, c.cite)
+            out.append(c)
+    return list(dict.fromkeys(out))  # a written limit is the same row whichever rule doses the drug
+
+
 def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: str | None,
                      hard: Quantity | None) -> list[Check]:
     records = records_for(drug, per, body, route)
@@ -469,10 +484,10 @@ def check(drug: Any, body: Body, planned_text: str | None, per: str = "administr
     result.forms = forms(planned, body.bsa, body.weight_kg)
     if planned.per == "m2" and body.bsa is None:
         result.notes.append("no BSA given: absolute amounts are not shown")
-    seen, chosen = labelrules.adjusted(kb, drug, body.facts) if kb is not None else (drug, None)
+    views = labelrules.adjusted(kb, drug, body.facts) if kb is not None else []
     result.checks += status_checks(drug) + route_checks
-    result.checks += labelrules.dose_checks(kb, drug, body.facts, chosen) if kb is not None else []
-    result.checks += compare(seen, result.forms, per, body, result.route)
+    result.checks += labelrules.dose_checks(kb, drug, body.facts, [r for r, _ in views], per=per) if kb is not None else []
+    result.checks += compare_all(drug, views, result.forms, per, body, result.route)
     result.checks += other_scopes(drug, per, over_min is not None)
     if kb is not None and per == "administration":
         result.checks += relative_ceiling(kb, drug, result.forms, body)

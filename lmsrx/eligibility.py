@@ -86,11 +86,11 @@ READS: dict[str, tuple[str, ...]] = {
     "size-over": ("size_cm",), "size-at-least": ("size_cm",), "depth": ("depth",), "age": ("age",),
     "biomarker": ("biomarkers",), "anthracycline-eligible": ("anthracycline_ineligible",),
     "prior-none": ("setting", "line", "prior_known", "prior_drugs", "prior_classes"),
-    "after-anthracycline": ("anthracycline_ineligible", "prior_drugs", "prior_classes", "prior_known", "line"),
+    "after-anthracycline": ("anthracycline_ineligible", "prior_drugs", "prior_classes_confirmed", "prior_known", "line"),
     "progressed-or-no-alternative": ("line",),
 }
 CAUTION_READS = {"depth-not": ("depth",), "age-outside": ("age",), "site-not-in": ("histology",), "prior": ("prior",),
-                 "anthracycline-ineligible": ("anthracycline_ineligible", "prior_drugs", "prior_classes")}
+                 "anthracycline-ineligible": ("anthracycline_ineligible", "prior_drugs", "prior_classes_confirmed")}
 MEMO_LIMIT = 5_000  # assessments kept by a batch, then it starts again: memory stays flat (~30 MB at most)
 
 
@@ -191,8 +191,11 @@ def _guard_progressed(kb: Any, reg: Regimen, p: Patient) -> Verdict | None:
     return Verdict("progressed-on", UNMET, f"the disease progressed on {', '.join(hit)}; not offered again as if new")
 
 
-def _prior_hit(values: tuple[str, ...], p: Patient) -> list[str]:
-    return [v for v in values if v in p.prior_drugs or v in p.prior_classes]
+def _prior_hit(values: tuple[str, ...], p: Patient, confirmed: bool = False) -> list[str]:
+    """The drugs or classes among ``values`` given before; ``confirmed`` for a use that relaxes (a class membership
+    seen once may not make an answer milder)."""
+    classes = p.prior_classes_confirmed if confirmed else p.prior_classes
+    return [v for v in values if v in p.prior_drugs or v in classes]
 
 
 class _Say:
@@ -273,7 +276,7 @@ def _after_anthracycline(c: Criterion, p: Patient, say: _Say) -> Verdict:
     # prior therapy means all prior systemic therapy, perioperative included
     if p.anthracycline_ineligible:
         return say(MET, "anthracycline-ineligible")
-    if _prior_hit(("anthracycline",), p):
+    if _prior_hit(("anthracycline",), p, confirmed=True):
         return say(MET, "prior anthracycline" + (" (before this line: perioperative)" if p.line == 1 else ""))
     if not p.prior_known:
         return say(UNKNOWN, needs="prior therapy, perioperative included")
@@ -334,7 +337,7 @@ def cautions(kb: Any, reg: Regimen, p: Patient) -> list[str]:
             elif p.depth not in c.values:
                 out.append(f"{p.depth} tumour: {c.text}")
         elif c.when == "anthracycline-ineligible":
-            if p.anthracycline_ineligible and not _prior_hit(("anthracycline",), p):
+            if p.anthracycline_ineligible and not _prior_hit(("anthracycline",), p, confirmed=True):
                 out.append(c.text)
         elif c.when == "age-outside":
             if p.age is None:

@@ -56,6 +56,11 @@ def parse(kb: Any, items: list[str] | None, default_agent: str | None) -> dict[s
     return out
 
 
+def naive(items: list[str] | None) -> bool:
+    """``--cumulative 0`` (or an order's ``cumulative: 0``): no anthracycline of any kind before, every agent 0."""
+    return items is not None and (not items or (len(items) == 1 and "=" not in items[0] and bool(_ZERO.fullmatch(items[0]))))
+
+
 def members(kb: Any, owner: Any, lim: Any) -> list[str]:
     """The drug ids whose doses add up towards a cumulative limit (sorted)."""
     return sorted(kb.drugs_named(lim.counts or (owner.id,)))
@@ -87,9 +92,17 @@ def factors(kb: Any, agent: str, target: str) -> list[tuple[float, tuple[Any, ..
 
 
 def cautious(kb: Any, agent: str, target: str) -> tuple[float, tuple[Any, ...]] | None:
-    """The conversion that counts the most (None: no ratio on record)."""
+    """The conversion that counts the most (None: no ratio on record). Ratios seen on one page only may make the
+    count larger, never smaller: with no confirmed conversion, one made of seen-once ratios is used only where it
+    counts at least mg for mg."""
     found = factors(kb, agent, target)
-    return max(found, key=lambda f: (f[0], [r.id for r in f[1]])) if found else None
+    if not found:
+        return None
+    best = max(found, key=lambda f: (f[0], [r.id for r in f[1]]))
+    confirmed = [f for f in found if not any(r.seen_once for r in f[1])]
+    if not confirmed and best[0] < 1.0:
+        return None  # seen once, and it would count less: treated as no ratio (mg for mg, not verified)
+    return best
 
 
 def reference_agent(kb: Any) -> str | None:
@@ -119,6 +132,8 @@ def check(kb: Any, planned: dict[str, Quantity | None], items: list[str] | None,
     """``planned``: this plan's amount per agent in mg/m2 (None when it could not be put per m2)."""
     first = next(iter(planned), None)
     prior = parse(kb, items, first)
+    if naive(items):
+        prior = {a: Quantity(0.0, "mg/m2") for a in planned}  # none of any agent: the planned ones stated as 0 too
     limits = applicable(kb, list(planned))
     if not limits:
         if prior is None:
@@ -160,12 +175,12 @@ def check(kb: Any, planned: dict[str, Quantity | None], items: list[str] | None,
                                 f"not verified: no lower cumulative limit after cardiac radiation or other cardiotoxic therapy "
                                 f"is on record for {kb.drugs[a].name}", kb.drugs[a].cite))
     counted = {m for owner, lim in limits for m in members(kb, owner, lim)}
-    if prior is not None:
+    if prior is not None and not naive(items):
         for a in sorted(set(prior) - counted):
-            if prior[a].value > 0 and set(kb.classes_of(a)) & {c for p in planned for c in kb.classes_of(p)}:
+            if prior[a].value > 0:
                 checks.append(Check("cumulative exposure", "context", "warning", f"prior {kb.drugs[a].name} {prior[a]}", "-",
                                     f"not verified: no cumulative limit of {', '.join(kb.drugs[p].name for p in planned)} on record "
-                                    f"counts {kb.drugs[a].name}; weigh the combined exposure", kb.drugs[a].cite))
+                                    f"counts {kb.drugs[a].name}, so it is not in the totals; weigh it yourself", kb.drugs[a].cite))
     return info, checks
 
 
@@ -203,16 +218,19 @@ def _one(kb: Any, owner: Any, lim: Any, planned: dict[str, Quantity | None], pri
     def factor(a: str) -> tuple[float, tuple[Any, ...]] | None:
         return (1.0, ()) if a in (owner.id, unit) else cautious(kb, a, unit)
 
+    ref = reference_agent(kb)
+    # an agent with no ratio on record counts as the reference agent's mg (PLD's doses are written as doxorubicin
+    # hydrochloride), converted as that agent would be: never less than mg for mg
+    fallback = max(1.0, (cautious(kb, ref, unit) or (1.0, ()))[0]) if ref else 1.0
     mine = {a: planned[a] for a in names if a in planned}
     if any(q is None for q in mine.values()):
         return Check(rule, lim.severity, "warning", "not comparable", str(lim.max), f"{basis}; not verified: needs a BSA", lim.cite)
     this, lost_this = _add(mine, factor)
-    if prior is None:
-        this += sum(lost_this.values())
+    this += sum(lost_this.values()) * fallback
     entry: dict[str, Any] = {"limit": str(lim.max), "severity": lim.severity, "owner": owner.id, "counts": names, "when": lim.when,
-                                         "in_terms_of": unit, "holds": holds,
-                             "factors": {a: (round(f[0], 6) if (f := factor(a)) else None) for a in names
-                                         if a in planned or (prior and a in prior)}}  # None: no ratio, added mg for mg
+                             "in_terms_of": unit, "holds": holds,
+                             "factors": {a: round((factor(a) or (fallback, ()))[0], 6) for a in names
+                                         if a in planned or (prior and a in prior)}}
     ceiling = lim.max.base()
     if lim.max.per is None:  # a lifetime total in mg: compare per m2 through the BSA
         if bsa is None:
@@ -232,10 +250,10 @@ def _one(kb: Any, owner: Any, lim: Any, planned: dict[str, Quantity | None], pri
         return Check(rule, lim.severity, "warning", "not comparable", str(lim.max), f"{basis}; not verified: prior exposure in mg needs a BSA", lim.cite)
     done, lost_prior = _add(before, factor)
     lost = {**lost_this, **lost_prior}
-    done += sum(lost_prior.values())  # no ratio on record: added mg for mg, as the instruction to include prior doses reads
-    this += sum(lost_this.values())
+    done += sum(lost_prior.values()) * fallback
     total = done + this
     above = total > ceiling * (1 + EPS)
+    at = lim.severity == "hard" and not above and total >= ceiling * (1 - EPS)
     more = math.floor((ceiling - total) / this + EPS) if this > 0 and not above else (0 if above else None)
     entry.update(prior_mg_per_m2=round(done, 4), total_mg_per_m2=round(total, 4), more=more,
                  not_converted={a: round(q, 4) for a, q in lost.items()})
@@ -245,15 +263,53 @@ def _one(kb: Any, owner: Any, lim: Any, planned: dict[str, Quantity | None], pri
         basis = f"only {CONTEXT_TEXT[lim.when]} (not given): {basis}"
     else:
         res = ("exceeds" if lim.severity == "hard" else "warning") if above else "ok"
+    if at:
+        basis += "; the total reaches the limit itself: no further dose fits"
+    notes = []
     if lost:
-        res = "warning" if res in ("ok", "note") else res
-        basis += (f"; no equivalence ratio on record converts {', '.join(f'{kb.drugs[a].name} ({fmt(q)} mg/m2)' for a, q in lost.items())} "
-                  f"into {kb.drugs[unit].name}: added mg for mg, as the instruction to count prior doses reads (not verified: "
-                  "a ratio could count more or less)")
-    if more is not None and not above and not lost:
+        notes.append(f"no equivalence ratio on record converts {', '.join(f'{kb.drugs[a].name} ({fmt(q)} mg/m2)' for a, q in lost.items())}: "
+                     f"counted as {kb.drugs[ref].name if ref else 'the same agent'}, mg for mg"
+                     + (f", then x {fmt(fallback)} into {kb.drugs[unit].name}" if fallback != 1 else "")
+                     + " (a ratio could count more or less)")
+    unlisted = [a for a in mine if a not in prior]
+    if unlisted:
+        notes.append(f"prior {', '.join(kb.drugs[a].name.lower() for a in unlisted)} not given: counted as none")
+    converted = [a for a in before if prior[a].per is None]
+    if converted:
+        notes.append(f"prior {', '.join(kb.drugs[a].name.lower() for a in converted)} given in mg: put per m2 with today's BSA")
+    if notes and res in ("ok", "note"):
+        res = "warning"
+    if notes:
+        basis += "; not verified: " + "; ".join(notes)
+    if per == "administration" and not above and this > 0:
+        basis, res = _cycle(owner, mine, done, this, ceiling, lim, basis, res, holds)
+    if more is not None and not above and not notes:
         basis += f"; {more} more {UNIT_OF.get(per, per + 's')} of this size fit under it"
     used = [a for a in names if (mine.get(a) and mine[a].value) or (before.get(a) and before[a].value)]
     return Check(rule, lim.severity, res, value, str(lim.max), basis, lim.cite + _ratio_cites(used, factor))
+
+
+def _cycle(owner: Any, mine: dict[str, Any], done: float, this: float, ceiling: float, lim: Any, basis: str, res: str,
+           holds: bool | None) -> tuple[str, str]:
+    """One administration checked, where the drug's schedules on record give it several times a cycle: say what a
+    whole cycle of it would reach, and warn if that passes the limit (the cycle itself: ``--per cycle`` or an order)."""
+    from lmsrx.checks import TOLERANCE
+
+    q = mine.get(owner.id)
+    if q is None:
+        return basis, res
+    counts = [(d.times or 1) * len(d.days) for d in owner.doses
+              if d.amount is not None and d.amount.per == "m2" and d.days and d.fraction_of is None
+              and d.amount.base() * (1 - TOLERANCE) <= q.base() <= d.amount.base() * (1 + TOLERANCE)]
+    n = max(counts, default=1)
+    if n <= 1:
+        return basis, res
+    reach = done + this * n
+    basis += f"; a cycle on record gives this dose {n} times, reaching {fmt(reach)} mg/m2"
+    if reach > ceiling * (1 + EPS) and res in ("ok", "note") and holds is not False:
+        basis += ": above the limit (check the whole cycle with --per cycle or lmsrx order)"
+        res = "warning"
+    return basis, res
 
 
 def _add(amounts: dict[str, Quantity | None], factor: Any) -> tuple[float, dict[str, float]]:

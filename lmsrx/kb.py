@@ -74,16 +74,19 @@ class KnowledgeBase:
             raise UsageError(f"unknown {what} {shown!r}{tip}", hint=hint)
         return found
 
-    def classes_of(self, drug_id: str) -> tuple[str, ...]:
-        """The classes a drug belongs to (ids, sorted)."""
-        def index() -> dict[str, tuple[str, ...]]:
-            out: dict[str, list[str]] = {}
+    def classes_of(self, drug_id: str, confirmed: bool = False) -> tuple[str, ...]:
+        """The classes a drug belongs to (ids, sorted); ``confirmed``: only memberships not seen once, for a use that
+        would make an answer milder (a seen-once record may make a check stricter, never milder)."""
+        def index() -> dict[tuple[str, bool], tuple[str, ...]]:
+            out: dict[tuple[str, bool], list[str]] = {}
             for cls in self.classes.values():
                 for m in cls.members:
-                    out.setdefault(m.drug, []).append(cls.id)
-            return {d: tuple(sorted(c)) for d, c in out.items()}
+                    out.setdefault((m.drug, False), []).append(cls.id)
+                    if not m.seen_once:
+                        out.setdefault((m.drug, True), []).append(cls.id)
+            return {k: tuple(sorted(c)) for k, c in out.items()}
 
-        return self.memo("classes-of", index).get(drug_id, ())
+        return self.memo("classes-of", index).get((drug_id, confirmed), ())
 
     def members(self, class_id: str) -> list[str]:
         """The drug ids of a class, in the knowledge base's order of drugs."""
@@ -483,10 +486,12 @@ def _integrity(built: dict[str, dict[str, Any]], entries: dict[tuple[str, str], 
                 problems.append(Problem(path, line, f"drugs.{rid}: the name {name!r} is already used by drug {other!r}"))
 
     classes = built["classes"]
-    clash = sorted(set(classes) & set(built["drugs"]))
-    for name in clash:
-        (path, line), _ = entries[("classes", name)]
-        problems.append(Problem(path, line, f"classes.{name}: a drug has this id; a class needs an id of its own"))
+    for name in sorted(classes):  # a class is named where a drug is (--prior, --exclude): never a drug's name, or 'none'
+        other = "none" if name == "none" else seen.get(name.casefold())
+        if other is not None:
+            (path, line), _ = entries[("classes", name)]
+            what = "the word 'none' means no prior treatment" if other == "none" else f"drug {other!r} is called so"
+            problems.append(Problem(path, line, f"classes.{name}: {what}; a class needs a name of its own"))
     of: dict[str, set[str]] = {}
     for cls in classes.values():
         for m in cls.members:
@@ -503,7 +508,11 @@ def _integrity(built: dict[str, dict[str, Any]], entries: dict[tuple[str, str], 
                 problems.append(Problem(path, line, f"drugs.{rid}: a cumulative limit counts {', '.join(bad)}, "
                                                     "which is neither a drug nor a drug class"))
             if lim.counts and not any(c == rid or c in of.get(rid, ()) for c in lim.counts):
-                problems.append(Problem(path, line, f"drugs.{rid}: a cumulative limit must count the drug itself or one of its classes"))
+                replaced = [f"{c} (replaced in {entries[('classes', c)][0][0]})" for c in lim.counts
+                            if c in classes and not entries[("classes", c)][1]]
+                problems.append(Problem(path, line, f"drugs.{rid}: a cumulative limit must count the drug itself or one of its "
+                                                    "classes" + (f"; it counts {', '.join(replaced)}, which no longer lists it"
+                                                                 if replaced else "")))
     for kind, records in (("regimens", built["regimens"]), ("classes", classes)):
         for rid, rec in sorted(records.items()):
             for c in rec.cautions:

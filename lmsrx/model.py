@@ -479,6 +479,8 @@ def span_bounds(text: str) -> tuple[float | None, bool, float | None, bool]:
     lo: float | None = None
     hi: float | None = None
     lo_in = hi_in = False
+    if len(text) > 40:
+        raise ValueError("a range is at most 40 characters")
     for part in text.split(","):
         part = part.strip()
         m = re.fullmatch(number + r"\s*-\s*" + number, part)
@@ -486,16 +488,24 @@ def span_bounds(text: str) -> tuple[float | None, bool, float | None, bool]:
             a, b = float(m.group(1)), float(m.group(2))
             if a > b:
                 raise ValueError(f"{part!r}: the low end comes first")
+            if lo is not None or hi is not None:
+                raise ValueError(f"{text!r}: one low end and one high end at most")
             lo, lo_in, hi, hi_in = a, True, b, True
             continue
         m = re.fullmatch(r"(>=|<=|>|<)\s*" + number, part)
         if not m:
             raise ValueError(f"cannot read {part!r}: write '> 5', '>= 1.2', '< 8', '<= 3', '1.2-3' or '> 3, <= 5'")
         op, value = m.group(1), float(m.group(2))
+        if (lo if op.startswith(">") else hi) is not None:
+            raise ValueError(f"{text!r}: one low end and one high end at most")
         if op.startswith(">"):
             lo, lo_in = value, op == ">="
         else:
             hi, hi_in = value, op == "<="
+    if any(x is not None and x > 1_000_000 for x in (lo, hi)):
+        raise ValueError(f"{text!r}: a bound above 1000000")
+    if hi is not None and (hi < 0 or (hi == 0 and not hi_in) or (hi == 0 and hi_in and lo is None)):
+        raise ValueError(f"{text!r} contains no measurable value")
     if lo is not None and hi is not None and (lo > hi or (lo == hi and not (lo_in and hi_in))):
         raise ValueError(f"{text!r} contains no value")
     return lo, lo_in, hi, hi_in
@@ -556,6 +566,7 @@ class Rule:
     percent: float | None = None
     ratio: float | None = None
     to: DrugRef | None = None
+    combination: bool | None = None  # true: only when given with other drugs; false: only when given alone
     note: str | None = None
     replace: bool = False
 

@@ -28,7 +28,7 @@ from lmsrx.units import Quantity, fmt
 
 ORDER_KEYS = ("id", "patient", "regimen", "cycle", "cycle_days", "cumulative", "lines")
 PATIENT_KEYS = ("height_cm", "weight_kg", "bsa_m2", "formula", "age", "hepatic", "child_pugh", "bilirubin", "ast", "alt", "alp",
-                "crcl", "creatinine", "cardiac_radiation")
+                "crcl", "creatinine", "conditions", "cardiac_radiation")
 LINE_KEYS = ("drug", "dose", "days", "times", "over_min", "route")
 MAX_LINES = 50
 MAX_ID = 200
@@ -178,8 +178,14 @@ def _patient(node: Any, parent: Any, w: _Where) -> Body:
 
     age = _int(node, "age", 0, 120, w, "age") if node.get("age") is not None else None
     names = {k: k for k in labelrules.KEYS}
+    conditions = node.get("conditions") or []
+    if isinstance(conditions, str):
+        conditions = [conditions]
+    if not isinstance(conditions, list) or any(c not in vocab.CONDITIONS for c in conditions):
+        raise w.fail(node, "conditions", f"conditions is a list of: {', '.join(vocab.CONDITIONS)}")
     try:
-        facts = labelrules.read({k: node.get(k) for k in labelrules.KEYS}, age=age, names=names)
+        facts = labelrules.read({k: node.get(k) for k in labelrules.KEYS}, age=age, names=names,
+                                conditions=vocab.conditions(conditions))
     except UsageError as exc:
         key = next((k for k in labelrules.KEYS if exc.message.startswith(k)), None)
         raise w.fail(node, key, exc.message) from None
@@ -277,32 +283,35 @@ def verify(kb: Any, order: Order) -> Sheet:
         have = forms(ln.dose, body.bsa, body.weight_kg)
         first = ln.drug.id not in seen
         seen.add(ln.drug.id)
-        adjusted, chosen = labelrules.adjusted(kb, ln.drug, body.facts)
-        rules = labelrules.dose_checks(kb, ln.drug, body.facts, chosen) if first else []
+        combined = any(x.drug.id != ln.drug.id and x.drug.lms_status != "supportive" for x in order.lines)
+        views = labelrules.adjusted(kb, ln.drug, body.facts, combined)
+        rules = labelrules.dose_checks(kb, ln.drug, body.facts, [r for r, _ in views], combined) if first else []
         for c in (dosing.status_checks(ln.drug) + rules if first else []) + route_checks:
             add(Row(where, ln.drug.id, c))
         if not _relative(ln.drug):
-            for c in compare(adjusted, have, "administration", body, route):
+            for c in dosing.compare_all(ln.drug, views, have, "administration", body, route):
                 add(Row(where, ln.drug.id, c))
         timing = infusion.check(ln.drug, have, ln.over_min)[1] if ln.over_min is not None else infusion.time_not_given(ln.drug, route)
         for c in timing:
             add(Row(where, ln.drug.id, c))
     totals = _totals(order)
     for drug_id, by_day in totals.items():
-        drug = labelrules.adjusted(kb, kb.drugs[drug_id], body.facts)[0]
+        drug = kb.drugs[drug_id]
+        combined = any(d != drug_id and kb.drugs[d].lms_status != "supportive" for d in totals)
+        views = labelrules.adjusted(kb, drug, body.facts, combined)
         if _relative(drug):
             continue
         route = next((ln.route for ln in order.lines if ln.drug.id == drug_id and ln.route), None) or dosing._only_route(drug)
         daily_limit = any(lim.scope == "daily" for lim in drug.limits)
         several = {day: q for day, (q, n) in by_day.items() if n > 1 or daily_limit}
         for day, q in sorted(several.items()):
-            for c in compare(drug, q, "day", body, route):
+            for c in dosing.compare_all(drug, views, q, "day", body, route):
                 add(Row(f"day {day}", drug_id, c))
         if not all(d.daily for d in drug.doses if d.fraction_of is None):
             cycle = _sum([q for q, _ in by_day.values()])
-            for c in compare(drug, cycle, "cycle", body, route):
+            for c in dosing.compare_all(drug, views, cycle, "cycle", body, route):
                 add(Row("cycle", drug_id, c))
-            for c in _intensity(drug, cycle, order, body, route):
+            for c in dict.fromkeys(c for seen in [v for _, v in views] or [drug] for c in _intensity(seen, cycle, order, body, route)):
                 add(Row("cycle", drug_id, c))
     if order.cycle_days is None and any(d.cycle_days for ln in order.lines for d in ln.drug.doses):
         add(Row("cycle", None, Check("cycle length", "record", "warning", "not given", "cycle_days",

@@ -51,6 +51,7 @@ class Patient:
     prior: tuple[str, ...] = ()          # as normalised: drug ids and class names, or ("none",)
     prior_drugs: frozenset[str] = frozenset()
     prior_classes: frozenset[str] = frozenset()
+    prior_classes_confirmed: frozenset[str] = frozenset()  # by memberships not seen once (for what would relax)
     prior_known: bool = False
     progressed_on: tuple[str, ...] = ()  # drug ids and class names the disease progressed on
     progressed_drugs: frozenset[str] = frozenset()
@@ -138,7 +139,7 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
     depth = _choice(raw.get("depth"), DEPTHS, "depth")
     age = _age(raw.get("age"))
     biomarkers = frozenset(_choices(raw.get("biomarkers"), BIOMARKERS, "biomarker"))
-    conditions = frozenset(_choices(raw.get("conditions"), CONDITIONS, "condition"))
+    conditions = vocab.conditions(_choices(raw.get("conditions"), CONDITIONS, "condition"))
     inel = raw.get("anthracycline_ineligible", False)
     if inel is None:
         inel = False
@@ -181,6 +182,8 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
         size_cm=size, depth=depth, age=age, margin=margin, progressed_on=progressed, progressed_drugs=progressed_drugs, biomarkers=biomarkers, prior=prior, prior_drugs=drugs,
         prior_classes=classes, prior_known=known, conditions=conditions,
         anthracycline_ineligible=inel, exclude=exclude, facts=facts, setting_implied=implied,
+        prior_classes_confirmed=frozenset(c for d in drugs for c in kb.classes_of(d, confirmed=True))
+        | frozenset(c for c in classes if c in prior),
     )
 
 

@@ -579,9 +579,10 @@ def dose(kb: Any, r: Any) -> View:
         lines += cumulative_lines(kb, r.cumulative)
     lines += [f"Note: {n}" for n in r.notes]
     return View(
-        title=f"{d.name} dose check: {VERDICT_TEXT[r.verdict]}", data=data,
-        rows=[{"drug": d.id, **{k: v for k, v in c.items() if k != "cite"}, "verdict": r.verdict} for c in data["checks"]]
-        or [{"drug": d.id, "rule": None, "severity": None, "result": None, "value": None, "limit": None, "basis": None, "verdict": r.verdict}],
+        title=f"{d.name} dose check: {VERDICT_TEXT[data['verdict']]}", data=data,
+        rows=[{"drug": d.id, **{k: v for k, v in c.items() if k != "cite"}, "verdict": data["verdict"]} for c in data["checks"]]
+        or [{"drug": d.id, "rule": None, "severity": None, "result": None, "value": None, "limit": None, "basis": None,
+             "verdict": data["verdict"]}],
         lines=lines,
         sections=[Section("Checks", CHECK_COLUMNS, check_rows(r.checks))] if r.checks else [],
         footer=["Dose rule: within 10% of a dose on record is routine rounding (HOPA 2018); a written limit wins. "

@@ -13,7 +13,8 @@ DEPTHS = ("deep", "superficial")
 MARGINS = ("negative", "positive")
 BIOMARKERS = ("msi-h", "dmmr", "ntrk-fusion", "er-positive", "pr-positive",
               "mss", "pmmr", "ntrk-negative", "er-negative", "pr-negative")
-CONDITIONS = ("cardiac", "renal", "hepatic")
+CONDITIONS = ("cardiac", "renal", "hepatic", "cardiomyopathy", "heart-failure", "recent-mi", "severe-arrhythmia")
+CARDIAC = ("cardiomyopathy", "heart-failure", "recent-mi", "severe-arrhythmia")  # each is a cardiac condition too
 LMS_STATUSES = ("approved", "approved-sts", "tumour-agnostic", "off-label", "withdrawn", "not-recommended", "supportive",
                 "unrecorded")
 DRUG_CLASSES = ("anthracycline", "alkylating-agent", "tyrosine-kinase-inhibitor", "microtubule-inhibitor",
@@ -29,6 +30,14 @@ CITE_FORMATS = ("text", "bibtex", "ris", "csl-json")
 STATUSES = ("eligible", "conditional", "excluded")  # an option's status
 VERDICTS = ("met", "not met", "unknown")  # a criterion's verdict
 RESULTS = ("ok", "note", "warning", "exceeds")  # a dose check's result, mildest first
+
+
+def conditions(given: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The patient's conditions as given, with 'cardiac' for each named heart condition."""
+    out = set(given)
+    if out & set(CARDIAC):
+        out.add("cardiac")
+    return frozenset(out)
 
 
 def choices(name: str, values: tuple[str, ...]) -> type[Enum]:

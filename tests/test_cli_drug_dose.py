@@ -63,12 +63,13 @@ def test_drug_ifosfamide_table_names_the_limits(run, monkeypatch):
 def test_drugs_listing(run):
     r = run("drugs")
     assert r.exit_code == 0 and "ifosfamide\n" in r.stdout and "\t" not in r.stdout  # one id per line when piped
-    assert run("drugs", "--class", "anthracycline").stdout.split() == ["doxorubicin", "epirubicin", "pegylated-liposomal-doxorubicin"]
+    assert run("drugs", "--class", "anthracycline").stdout.split() == ["daunorubicin", "doxorubicin", "epirubicin", "idarubicin",
+                                                                        "pegylated-liposomal-doxorubicin"]
     assert run("drugs", "--status", "withdrawn").stdout.split() == ["olaratumab"]
     assert run("drugs", "--class", "steroid").exit_code == 2
     data = json.loads(run("drugs", "--format", "json").stdout)
     assert run("drugs", "--status", "supportive").stdout.split() == ["mesna"]
-    assert len(data) == 18 and {"id", "name", "class", "classes", "status", "brands"} == set(data[0])
+    assert len(data) == 21 and {"id", "name", "class", "classes", "status", "brands"} == set(data[0])
     assert run("drugs", "--class", "alkylating-agent").stdout.split() == ["dacarbazine", "ifosfamide", "trabectedin"]
     assert "did you mean 'anthracycline'" in run("drugs", "--class", "anthracyclin").stderr.replace('"', "'") or \
         "anthracycline" in run("drugs", "--class", "anthracyclin").stderr

@@ -30,7 +30,7 @@ drugs:
 
 
 def test_builtin_loads(kb):
-    assert kb.counts() == {"references": 117, "drugs": 18, "evidence": 45, "regimens": 26, "classes": 10, "rules": 65}
+    assert kb.counts() == {"references": 118, "drugs": 21, "evidence": 45, "regimens": 26, "classes": 11, "rules": 77}
     assert len(kb.sha256) == 64
     assert kb.meta.version and kb.meta.review_date
 

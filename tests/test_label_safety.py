@@ -132,7 +132,8 @@ def test_every_threshold_at_and_just_past_its_edge(kb):
             if name == "age_years" and value != x:
                 continue
             facts = Facts(**{**base, name: value})
-            state = labelrules.outcome(rule, facts).state
+            combined = rule.combination  # decided, for a rule written for the drug alone or in combination
+            state = labelrules.outcome(rule, facts, combined).state
             if inside:
                 assert state == MET, (rule.id, name, x)
             else:
@@ -177,7 +178,8 @@ def test_every_threshold_at_and_just_past_its_edge(kb):
     ("ifosfamide", ["--crcl", "60"], "9 g/m2", "warning"),               # not studied: never ok
     ("epirubicin", ["--ast", "4.01", "--bilirubin", "1", "--child-pugh", "A"], "30 mg/m2", "ok"),  # 25% of 120 a cycle
     ("gemcitabine", ["--crcl", "20"], "1000 mg/m2", "warning"),          # no rule seen below 30 mL/min
-    ("eribulin", ["--crcl", "10"], "1.4 mg/m2", "warning"),              # below 15 mL/min: not addressed
+    ("eribulin", ["--crcl", "10"], "1.4 mg/m2", "exceeds"),              # below 15 mL/min: worse than 15-49, held to 1.1
+    ("eribulin", ["--crcl", "10"], "1.1 mg/m2", "warning"),              # ... and not verified
     ("epirubicin", ["--ast", "4.01", "--child-pugh", "A"], "60 mg/m2", "exceeds"),
     ("epirubicin", ["--ast", "3", "--bilirubin", "3.5", "--child-pugh", "A"], "60 mg/m2", "exceeds"),  # the stricter rule wins
 ])
@@ -411,3 +413,142 @@ def test_extending_an_unknown_class_or_adding_a_member_twice_is_refused(tmp_path
     with pytest.raises(KnowledgeError) as err:
         kbmod.load([str(rule)])
     assert "rule.yaml:2" in str(err.value.problems[0]) and "neither a drug nor a drug class" in str(err.value.problems[0])
+
+
+# ------------------------------------------------------------------ found by the clinical and hostile reviews
+@pytest.mark.parametrize("drug, flags, planned, verdict", [
+    ("pazopanib", ["--bilirubin", "3.5 x ULN"], "800 mg", "exceeds"),       # worse than the moderate band: 200 mg ceiling
+    ("pazopanib", ["--bilirubin", "8 x ULN"], "200 mg", "warning"),
+    ("eribulin", ["--crcl", "14"], "1.4 mg/m2", "exceeds"),                 # below 15-49: 1.1 mg/m2 ceiling
+    ("trabectedin", ["--bilirubin", "1.5 x ULN"], "1.5 mg/m2", "exceeds"),  # moderate or worse either way: 0.9 ceiling
+    ("trabectedin", ["--bilirubin", "2 x ULN", "--ast", "10", "--alt", "10"], "1.5 mg/m2", "exceeds"),
+    ("trabectedin", ["--hepatic", "mild", "--bilirubin", "2 x ULN"], "1.5 mg/m2", "exceeds"),  # a category never silences a value
+    ("trabectedin", ["--crcl", "45"], "1.5 mg/m2", "warning"),              # EU: not below 60 mL/min in a combination
+    ("docetaxel", ["--ast", "3"], "75 mg/m2", "warning"),                  # needs ALP (and bilirubin) to decide "avoid"
+    ("letrozole", ["--hepatic", "severe"], "2.5 mg", "warning"),           # 2.5 mg every other day: the interval is said
+    ("letrozole", ["--hepatic", "severe"], "2.5 mg", "warning"),
+    ("epirubicin", ["--condition", "heart-failure"], "60 mg/m2", "exceeds"),
+    ("doxorubicin", ["--bilirubin", "20.5 umol/L", "--child-pugh", "A"], "75 mg/m2", "exceeds"),  # 1.2 mg/dL: the 50% band
+])
+def test_review_cases_in_dose(run, drug, flags, planned, verdict):
+    naive = ["--cumulative", "0"] if drug in ("doxorubicin", "epirubicin") else []
+    data = json.loads(run("dose", drug, "--bsa", "1.8", "--planned", planned, *flags, *naive, "--json").stdout)
+    assert data["verdict"] == verdict, [(c["rule"], c["result"], c["basis"][:120]) for c in data["checks"] if c["result"] != "ok"]
+
+
+def test_the_interval_of_a_dose_rule_is_said(run):
+    data = json.loads(run("dose", "letrozole", "--planned", "2.5 mg", "--hepatic", "severe", "--json").stdout)
+    assert any("less often than daily" in c["basis"] for c in data["checks"])
+    per_day = json.loads(run("dose", "letrozole", "--planned", "2.5 mg", "--per", "day", "--hepatic", "severe", "--json").stdout)
+    assert per_day["verdict"] == "exceeds"  # 1.25 mg a day
+
+
+def test_the_combination_renal_rule_knows_the_regimen(kb, run):
+    found = _by_id(_assess(kb, line=1, crcl=45))
+    assert found["doxorubicin-trabectedin"].status == "excluded"
+    assert any("combination" in r for r in found["doxorubicin-trabectedin"].reasons)
+    assert found["doxorubicin"].status != "excluded"
+    order = {"id": "c", "patient": {"bsa_m2": 1.8, "crcl": 45}, "cumulative": 0,
+             "lines": [{"drug": "doxorubicin", "dose": "60 mg/m2", "days": [1]}, {"drug": "trabectedin", "dose": "1.1 mg/m2", "days": [1]}]}
+    from lmsrx.api import order as check_order
+
+    assert check_order(order, kb).verdict == "exceeds"
+
+
+def test_cumulative_review_cases(kb):
+    from lmsrx.api import dose
+
+    def hard(drug, planned, cumulative, **extra):
+        r = dose(drug, planned, bsa=1.8, cumulative=cumulative, kb=kb, **extra).value
+        return next(c for c in r.checks if c.rule.startswith("hard cumulative limit") and "after" not in c.rule)
+
+    # PLD has no ratio: counted as doxorubicin, then converted as doxorubicin is (x 1.25 into epirubicin)
+    c = hard("epirubicin", "60 mg/m2", ["pegylated-liposomal-doxorubicin=800 mg/m2", "epirubicin=0"])
+    assert c.result == "exceeds" and "prior 1000" in c.value
+    # the planned drug's own history not given: never ok
+    c = hard("doxorubicin", "75 mg/m2", ["epirubicin=0", "pld=0"])
+    assert c.result == "warning" and "prior doxorubicin not given" in c.basis
+    # a whole cycle on record gives the dose twice: said, and warned where the cycle would pass the limit
+    r = dose("epirubicin", "60 mg/m2", bsa=1.8, cumulative=["epirubicin=800 mg/m2"], kb=kb).value
+    c = next(c for c in r.checks if c.rule == "hard cumulative limit (Epirubicin)")
+    assert c.result == "warning" and "gives this dose 2 times" in c.basis
+    # earlier daunorubicin, idarubicin and mitoxantrone count, with the most cautious ratio on record
+    assert "prior 100 " in hard("doxorubicin", "75 mg/m2", ["daunorubicin=100 mg/m2", "doxorubicin=0"]).value  # COG 1
+    assert "prior 420 " in hard("doxorubicin", "75 mg/m2", ["mitoxantrone=40 mg/m2", "doxorubicin=0"]).value  # IGHG 10.5
+    assert hard("doxorubicin", "75 mg/m2", ["idarubicin=100 mg/m2", "doxorubicin=0"]).result == "exceeds"  # COG 5: 500 + 75
+    # an agent no limit counts is said, never read as anthracycline-naive
+    r = dose("doxorubicin", "75 mg/m2", bsa=1.8, cumulative=["gemcitabine=5000 mg/m2", "doxorubicin=0"], kb=kb).value
+    assert any(c.rule == "cumulative exposure" and c.result == "warning" for c in r.checks)
+
+
+def test_parsing_a_long_value_is_quick_and_refused():
+    import time
+
+    from lmsrx.errors import UsageError
+
+    start = time.perf_counter()
+    for value in ("1" + " " * 100_000 + "z", "1" + " " * 30 + "x" + " " * 30 + "uln"):
+        with pytest.raises(UsageError):
+            labelrules.read({"ast": value, "bilirubin": value})
+    assert time.perf_counter() - start < 1
+
+
+@pytest.mark.parametrize("flags", [["--hepatic", "normal", "--bilirubin", "2 x ULN"], ["--hepatic", "normal", "--child-pugh", "B"],
+                                   ["--hepatic", "normal", "--condition", "hepatic"]])
+def test_normal_beside_an_abnormal_fact_is_a_usage_error(run, flags):
+    r = run("options", "--line", "2", *flags)
+    assert r.exit_code == 2 and "contradicts" in r.stderr
+
+
+EXTRA_HOSTILE = {
+    "seen-once ratio": ("rules:\n  x:\n    applies_to: [pegylated-liposomal-doxorubicin]\n    topic: equivalence\n    action: ratio\n"
+                        "    ratio: 0.01\n    to: doxorubicin\n    seen_once: true\n    text: t\n    status: publication\n"
+                        "    cite: [statpearls-lms-2020]\n"),
+    "seen-once member": ("classes:\n  anthracycline:\n    extend: true\n    members:\n"
+                         "      - {drug: gemcitabine, cite: [statpearls-lms-2020], seen_once: true}\n"),
+}
+
+
+def test_a_seen_once_record_never_makes_an_answer_milder(tmp_path):
+    from lmsrx.api import dose
+
+    path = tmp_path / "ratio.yaml"
+    path.write_text(EXTRA_HOSTILE["seen-once ratio"], encoding="utf-8")
+    kb = kbmod.load([str(path)])
+    r = dose("doxorubicin", "75 mg/m2", bsa=1.8, cumulative=["pld=500 mg/m2", "doxorubicin=0"], kb=kb).value
+    assert r.verdict == "exceeds"
+    path = tmp_path / "member.yaml"
+    path.write_text(EXTRA_HOSTILE["seen-once member"], encoding="utf-8")
+    kb = kbmod.load([str(path)])
+    found = _by_id(eligibility.assess(kb, patient_mod.from_mapping({"line": 2, "prior": ["gemcitabine"]}, kb)))
+    assert found["trabectedin"].status == "excluded"  # a seen-once membership does not make gemcitabine an anthracycline here
+
+
+@pytest.mark.parametrize("text, message", [
+    ("classes:\n  adriamycin:\n    name: x\n    cite: [statpearls-lms-2020]\n    members: [{drug: gemcitabine, cite: [statpearls-lms-2020]}]\n",
+     "is called so"),
+    ("classes:\n  none:\n    name: x\n    cite: [statpearls-lms-2020]\n    members: [{drug: gemcitabine, cite: [statpearls-lms-2020]}]\n",
+     "'none'"),
+    ("rules:\n  r:\n    applies_to: [doxorubicin]\n    topic: renal\n    action: caution\n    when: [{crcl_ml_min: '> 5, > 1'}]\n"
+     "    text: t\n    cite: [statpearls-lms-2020]\n", "one low end and one high end"),
+    ("rules:\n  r:\n    applies_to: [doxorubicin]\n    topic: renal\n    action: caution\n    when: [{crcl_ml_min: '< 0'}]\n"
+     "    text: t\n    cite: [statpearls-lms-2020]\n", "no measurable value"),
+])
+def test_hostile_classes_and_rules_are_refused(tmp_path, text, message):
+    from lmsrx.errors import KnowledgeError
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        kbmod.load([str(path)])
+    assert any(message in str(p) and "bad.yaml:" in str(p) for p in err.value.problems), err.value.problems
+
+
+def test_an_undecided_institution_contraindication_is_conditional(tmp_path):
+    path = tmp_path / "ci.yaml"
+    path.write_text("rules:\n  ci:\n    applies_to: [anthracycline]\n    topic: contraindication\n    action: contraindicated\n"
+                    "    when: [{bilirubin_mg_dl: '> 2'}, {crcl_ml_min: '< 40'}]\n    text: t\n    status: institution\n"
+                    "    cite: [statpearls-lms-2020]\n", encoding="utf-8")
+    kb = kbmod.load([str(path)])
+    found = _by_id(eligibility.assess(kb, patient_mod.from_mapping({"line": 1, "prior": ["none"], "crcl": 50}, kb)))
+    assert found["doxorubicin"].status == "conditional" and any("bilirubin" in n for n in found["doxorubicin"].needs)

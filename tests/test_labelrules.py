@@ -107,18 +107,18 @@ def test_reading_any_value_never_crashes(value):
 
 def test_seen_once_no_adjustment_never_makes_a_check_milder():
     r = rule(Condition(crcl_ml_min="30-89"), topic="renal", action="no-adjustment", seen_once=True)
-    result, why = labelrules._met(r, None)
+    result, why = labelrules._met(r)
     assert result == "warning" and why.startswith("not verified")
     confirmed = rule(Condition(crcl_ml_min="30-89"), topic="renal", action="no-adjustment")
-    assert labelrules._met(confirmed, None)[0] == "ok"
+    assert labelrules._met(confirmed)[0] == "ok"
 
 
 @pytest.mark.parametrize("action, result", [("contraindicated", "exceeds"), ("do-not-give", "exceeds"),
                                             ("not-recommended", "warning"), ("caution", "warning"), ("no-data", "warning")])
 def test_what_each_action_does_when_it_holds(action, result):
-    assert labelrules._met(rule(Condition(hepatic=("severe",)), action=action), None)[0] == result
+    assert labelrules._met(rule(Condition(hepatic=("severe",)), action=action))[0] == result
 
 
 def test_no_data_is_never_ok():
-    result, why = labelrules._met(rule(Condition(hepatic=("severe",)), action="no-data"), None)
+    result, why = labelrules._met(rule(Condition(hepatic=("severe",)), action="no-data"))
     assert result != "ok" and "not verified" in why

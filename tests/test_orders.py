@@ -21,7 +21,7 @@ lines:
 
 NEOADJ = {
     "id": "neo-1", "patient": {"bsa_m2": 1.8}, "regimen": "neoadjuvant-epirubicin-ifosfamide", "cycle_days": 21,
-    "cumulative": {"doxorubicin": "0"},
+    "cumulative": 0,
     "lines": [
         {"drug": "epirubicin", "dose": "60 mg/m2", "days": [1, 2]},
         {"drug": "ifosfamide", "dose": "3 g/m2", "days": [1, 2, 3]},
