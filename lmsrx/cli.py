@@ -306,12 +306,15 @@ def dose_cmd(
     cardiac_radiation: Optional[bool] = typer.Option(None, "--cardiac-radiation/--no-cardiac-radiation",
                                                      help="Prior radiation to the heart region or other cardiotoxic therapy (applies doxorubicin's 400 mg/m2 ceiling; prior exposure to another anthracycline given with --cumulative counts too). Not given = unknown."),
     cumulative: Optional[List[str]] = typer.Option(None, "--cumulative", metavar="[AGENT=]QTY",
-                                                   help="Prior lifetime exposure, repeatable: '300 mg/m2' (this drug), 'doxorubicin=300 mg/m2', or 0 if none. The agents given are taken as the whole history."),
+                                                   help="Prior lifetime exposure, repeatable: '300 mg/m2' (this drug), 'epirubicin=300 mg/m2', or 0 if none of any. Other agents not listed count as none; the drug's own history must be listed (doxorubicin=0)."),
     fail_on: FailOn = typer.Option("exceeds", "--fail-on", **NOCASE, help="Exit 3 on: exceeds (default) or warning (a strict gate)."),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", **NOCASE, help=FORMAT_HELP),
     color: Color = typer.Option("auto", "--color", **NOCASE, help=COLOR_HELP),
 ) -> None:
-    """Check a planned dose against the doses and limits on record. Exit 3 if it exceeds (or warns, with --fail-on warning).
+    """Check a planned dose against the doses and limits on record, the label rules for the patient's organ function and
+    age (contraindicated or do not give: exceeds; a dose for the impairment: checked like any dose; no data: not
+    verified), and the lifetime anthracycline total (other agents converted with the most cautious equivalence ratio
+    on record). Exit 3 if it exceeds (or warns, with --fail-on warning).
 
     \b
     Examples:

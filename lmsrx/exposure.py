@@ -43,6 +43,8 @@ def parse(kb: Any, items: list[str] | None, default_agent: str | None) -> dict[s
         if not isinstance(item, str):
             raise UsageError(f"--cumulative: expected 'AGENT=QTY' or 'QTY', got {item!r}")
         name, sep, qty = item.partition("=")
+        if sep and not name.strip():
+            raise UsageError(f"--cumulative {item[:40]!r}: name the agent before '=' (e.g. 'doxorubicin=300 mg/m2')")
         if not sep:
             name, qty = default_agent or "", item
         drug = kb.find_drug(name) if name.strip() else None
