@@ -1,3 +1,3 @@
-from lmsrx.launch import entry
+from lmsrx.cli.console import entry
 
 entry()

@@ -12,10 +12,9 @@ from typing import Any
 
 from lmsrx import eligibility, patient, views
 from lmsrx.errors import ExitCode, LmsrxError, UsageError
+from lmsrx.inputs import MAX_LINE_BYTES, TOO_LONG, loads_json
 from lmsrx.records import record
-
-MAX_LINE_BYTES = 1_048_576
-TOO_LONG = b"\x00too long"  # stands for a line over MAX_LINE_BYTES (skipped unread)
+from lmsrx.text import check_id
 
 
 @record
@@ -49,7 +48,7 @@ def _run(lines: Iterable[bytes | str], one: Callable[[dict[str, Any], int], Line
                 text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
             except UnicodeDecodeError:
                 raise UsageError(f"line {number}: not UTF-8 text") from None
-            doc = patient.loads_json(text, f"line {number}")
+            doc = loads_json(text, f"line {number}")
             if not isinstance(doc, dict):
                 raise UsageError(f"line {number}: expected a JSON object")
             yield one(doc, number)
@@ -61,9 +60,9 @@ def _run(lines: Iterable[bytes | str], one: Callable[[dict[str, Any], int], Line
 
 
 def safe_id(value: Any) -> str | None:
-    """The id of a bad line, echoed only if it is fit to echo (see :func:`lmsrx.patient.check_id`)."""
+    """The id of a bad line, echoed only if it is fit to echo (see :func:`lmsrx.text.check_id`)."""
     try:
-        return patient.check_id(value)
+        return check_id(value)
     except UsageError:
         return None
 

@@ -1,7 +1,7 @@
 """Domain errors and the exit-code table.
 
-This module is the single place where an expected failure gets its exit code:
-``cli.py`` catches :class:`LmsrxError` and exits with ``error.exit_code``.
+Each expected failure carries its exit code here; :func:`lmsrx.cli.application.run` is the one place that turns an
+outcome into the process's exit status.
 """
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ class ExitCode(IntEnum):
     INVALID_KNOWLEDGE = 4
     INTERNAL = 70  # a bug: a one-line message, never a traceback
     OUTPUT_ERROR = 74  # stdout closed or full (EX_IOERR)
-    INTERRUPTED = 130  # Ctrl-C
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
     BROKEN_PIPE = 141  # the reader stopped reading (128 + SIGPIPE): the answer was not fully delivered
+    TERMINATED = 143  # SIGTERM (128 + SIGTERM)
 
 
 def options_status(candidates: int) -> ExitCode:
@@ -35,7 +36,7 @@ class OutputClosed(Exception):
     """Writing to stdout failed: the reader went away (broken pipe) or the device is full or closed.
 
     Deliberately not an ``OSError``: Click turns a broken-pipe ``OSError`` into exit 1, which would
-    read as "nothing eligible"; this reaches :func:`lmsrx.cli.main` instead."""
+    read as "nothing eligible"; this reaches :func:`lmsrx.cli.application.run` instead."""
 
     def __init__(self, code: ExitCode, why: str) -> None:
         super().__init__(why)
@@ -44,7 +45,11 @@ class OutputClosed(Exception):
 
 
 class Interrupted(BaseException):
-    """Ctrl-C, raised by lmsrx's own SIGINT handler so that Click does not turn it into exit 1."""
+    """Ctrl-C or SIGTERM, raised by lmsrx's own signal handler so that Click does not turn it into exit 1."""
+
+    def __init__(self, signum: int = 2) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 class LmsrxError(Exception):

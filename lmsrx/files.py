@@ -1,8 +1,4 @@
-"""Where the built-in knowledge files are, and cheap reads of them.
-
-Kept apart from :mod:`lmsrx.kb` so that ``--version`` and tab completion read one
-file without importing the validator.
-"""
+"""Where the built-in knowledge files are, their stamp, and the cheap reads of ``--version`` and tab completion."""
 from __future__ import annotations
 
 import os
@@ -10,8 +6,6 @@ from typing import Any
 
 BUILTIN_PREFIX = "knowledge/"
 _HERE = os.path.dirname(os.path.realpath(__file__))
-COMPILED = os.path.join(_HERE, "_compiled", "kb.json")
-COMPILED_FORMAT = 2
 
 
 def _builtin_folder() -> str | None:
@@ -63,26 +57,8 @@ def builtin_stamp() -> list[list[Any]] | None:
     return stamp
 
 
-def compiled_data() -> dict[str, Any] | None:
-    """The compiled built-in base as plain data, only if it was made from the YAML that ships, else None."""
-    import json
-
-    try:
-        with open(COMPILED, encoding="utf-8") as handle:
-            data = json.loads(handle.read())
-        if not isinstance(data, dict) or data.get("format") != COMPILED_FORMAT:
-            return None
-        stamp = builtin_stamp()
-        return data if stamp is not None and data.get("builtin_stamp") == stamp else None
-    except (OSError, ValueError):
-        return None
-
-
 def builtin_version() -> str:
-    """The built-in base's version, without validating it (cheap: for ``--version``)."""
-    data = compiled_data()
-    if data is not None and isinstance(data.get("meta"), dict) and "version" in data["meta"]:
-        return str(data["meta"]["version"])
+    """The built-in base's version, read from ``kb.yaml`` without validating it (cheap: for ``--version``)."""
     from lmsrx.yamlsafe import LDict, load_yaml
 
     name, path = builtin_files()[0]
@@ -92,29 +68,14 @@ def builtin_version() -> str:
     return str(value["knowledge"].get("version", "unknown"))
 
 
-_QUICK_FILES = {"drugs": "drugs.yaml", "evidence": "evidence.yaml", "regimens": "regimens.yaml", "references": "references.yaml",
-                "classes": "classes.yaml"}
-
-
 def quick_names(kind: str) -> list[str]:
-    """Ids (and, for drugs, names, brands and aliases) of one kind, for tab completion: from the compiled
-    base when it is fresh, else from one built-in YAML file, unvalidated."""
-    data = compiled_data()
-    section = data.get(kind) if data is not None else None
-    if not isinstance(section, dict):
-        from lmsrx.yamlsafe import load_yaml
+    """Ids of one kind (for drugs, also brands and aliases, lower-case) of the built-in base, for tab completion."""
+    from lmsrx.kb import load
 
-        path = next(p for name, p in builtin_files() if name.endswith("/" + _QUICK_FILES[kind]))
-        value, problems = load_yaml(read_bytes(path), _QUICK_FILES[kind])
-        section = value.get(kind) if isinstance(value, dict) and not problems else None
-        if not isinstance(section, dict):
-            return []
-    names = set(section)
+    base = load()
     if kind == "drugs":
-        for entry in section.values():
-            if isinstance(entry, dict):
-                names.update(str(x).lower() for x in (entry.get("brands") or []) + (entry.get("aliases") or []))
-    return sorted(n for n in names if isinstance(n, str))
+        return base.drug_names()
+    return sorted(getattr(base, kind))
 
 
 def completions(kind: str, incomplete: str, extra: tuple[str, ...] = (), classes: bool = False) -> list[str]:

@@ -117,14 +117,11 @@ class KnowledgeBase:
         return sorted(self._drug_index())
 
     def counts(self) -> dict[str, int]:
-        """Records of each kind (known without decoding them, for a compiled or cached base)."""
-        lazy = self.__dict__.get("_lazy")
-        return {kind: len(self.__dict__[kind]) if kind in self.__dict__ or lazy is None else lazy.counts[kind]
-                for kind in model.KINDS}
+        """Records of each kind."""
+        return {kind: len(getattr(self, kind)) for kind in model.KINDS}
 
     def summary(self) -> dict[str, Any]:
-        """What ``kb info`` says of the evidence and references (kept with a compiled or cached base, so
-        that describing a large base does not decode its records)."""
+        """What ``kb info`` says of the evidence and references."""
         def make() -> dict[str, Any]:
             by_origin: dict[str, list[str]] = {"primary source": [], "checked publication": [], "newer than the source": []}
             for ev in self.evidence.values():
@@ -137,41 +134,22 @@ class KnowledgeBase:
         return self.memo("summary", make)
 
 
-class _Lazy:
-    """A compiled or cached base's records of one kind (or its origins), decoded on first use: the
-    instance's own value, once set, hides this (see :func:`lmsrx.compiled.build`)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, kb: Any, owner: type) -> Any:
-        if kb is None:
-            return self
-        lazy = kb.__dict__.get("_lazy")
-        if lazy is None:
-            raise AttributeError(self.name)
-        value = lazy.origin() if self.name == "origin" else lazy.records(self.name)
-        kb.__dict__[self.name] = value
-        return value
-
-
-for _name in (*model.KINDS, "origin"):
-    setattr(KnowledgeBase, _name, _Lazy(_name))
-
-
 def expand_paths(paths: list[str]) -> list[tuple[str, str]]:
     """Extra files as given, folders as their .yaml/.yml files in any case (sorted). Nothing is skipped
-    silently: an unreadable folder, a symbolic link to a folder or a non-regular file is an error. Names
-    are written as pathlib writes them (``./a//b/`` is ``a/b``), without importing pathlib."""
+    silently: an unreadable folder, a symbolic link to a folder or a non-regular file is an error."""
     import os
     import stat
+    from pathlib import Path
+
+    from lmsrx.text import clean
 
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for raw in paths:
         if not isinstance(raw, str) or not raw.strip():
             raise UsageError("an empty --kb path: name a knowledge file or folder")
-        p = _path_text(raw)
+        shown = clean(raw)
+        p = str(Path(raw))
         where = os.path.realpath(p)
         if where in seen:
             continue  # the same file or folder given twice is loaded once
@@ -179,76 +157,44 @@ def expand_paths(paths: list[str]) -> list[tuple[str, str]]:
         try:
             mode = os.stat(p).st_mode
         except OSError as exc:
-            raise UsageError(f"no such knowledge file or folder: {raw} ({exc.strerror or exc})") from None
+            raise UsageError(f"no such knowledge file or folder: {shown} ({exc.strerror or exc})") from None
         if stat.S_ISDIR(mode):
             found: list[str] = []
             problems: list[str] = []
 
             def refuse(exc: OSError) -> None:
-                problems.append(f"{exc.filename}: {exc.strerror or exc}")
+                problems.append(f"{clean(exc.filename)}: {exc.strerror or exc}")
 
             try:
                 for top, dirs, files in os.walk(p, onerror=refuse, followlinks=False):
                     if top.count(os.sep) - p.count(os.sep) > MAX_FOLDER_DEPTH:
-                        raise UsageError(f"knowledge folder {raw} is nested deeper than {MAX_FOLDER_DEPTH} levels")
+                        raise UsageError(f"knowledge folder {shown} is nested deeper than {MAX_FOLDER_DEPTH} levels")
                     for d in dirs:
                         if os.path.islink(os.path.join(top, d)):
-                            problems.append(f"{os.path.join(top, d)}: a symbolic link to a folder is not followed")
+                            problems.append(f"{clean(os.path.join(top, d))}: a symbolic link to a folder is not followed")
                     for f in files:
                         if f.lower().endswith((".yaml", ".yml")):
-                            q = _path_text(os.path.join(top, f))
+                            q = str(Path(top, f))
                             if not os.path.isfile(q):
-                                problems.append(f"{q}: not a regular file")
+                                problems.append(f"{clean(q)}: not a regular file")
                             else:
                                 found.append(q)
                     if len(found) > MAX_FILES:
                         break
             except RecursionError:
-                raise UsageError(f"knowledge folder {raw} is nested too deep") from None
+                raise UsageError(f"knowledge folder {shown} is nested too deep") from None
             if problems:
-                raise UsageError("cannot use knowledge folder " + raw + ": " + "; ".join(problems[:5]))
+                raise UsageError("cannot use knowledge folder " + shown + ": " + "; ".join(problems[:5]))
             if not found:
-                raise UsageError(f"no .yaml or .yml files in folder {raw}")
-            out.extend((q, q) for q in sorted(found, key=_path_key))
+                raise UsageError(f"no .yaml or .yml files in folder {shown}")
+            out.extend((q, q) for q in sorted(found, key=lambda q: Path(q).parts))
         elif stat.S_ISREG(mode):
             out.append((p, p))
         else:
-            raise UsageError(f"knowledge path {raw} is not a regular file or folder (a pipe or device?)")
+            raise UsageError(f"knowledge path {shown} is not a regular file or folder (a pipe or device?)")
     if len(out) > MAX_FILES:
         raise UsageError(f"{len(out)} or more knowledge files given; the limit is {MAX_FILES}")
     return out
-
-
-def _split(text: str) -> tuple[str, list[str]]:
-    """A POSIX path's root and parts, as pathlib reads them: two leading slashes are kept, three or more are
-    one, and empty and '.' parts are dropped."""
-    rel = text.lstrip("/")
-    root = "" if rel == text else "//" if len(text) - len(rel) == 2 else "/"
-    return root, [x for x in rel.split("/") if x and x != "."]
-
-
-def _path_text(raw: str) -> str:
-    """``str(pathlib.Path(raw))``."""
-    import os
-
-    if os.sep != "/" or os.altsep:  # elsewhere, pathlib itself
-        from pathlib import Path
-
-        return str(Path(raw))
-    root, parts = _split(raw)
-    return (root + "/".join(parts)) or "."
-
-
-def _path_key(text: str) -> tuple[str, ...]:
-    """How pathlib orders paths (by their parts)."""
-    import os
-
-    if os.sep != "/" or os.altsep:
-        from pathlib import Path
-
-        return tuple(map(os.path.normcase, Path(text).parts))
-    root, parts = _split(text)
-    return (root, *parts) if root else tuple(parts)
 
 
 def _read(path: Any, shown: str, problems: list[Problem]) -> bytes | None:
@@ -278,72 +224,47 @@ def _read_all(handle: Any) -> bytes:
     return handle.read()
 
 
+_BUILTIN: dict[Any, KnowledgeBase] = {}  # the built-in base, once per process, by the stamp of its YAML
+
+
 def load(extra: list[str] | tuple[str, ...] = (), compiled: bool = True) -> KnowledgeBase:
     """Load and validate the built-in knowledge base plus ``extra`` files or folders.
 
-    The built-in base alone comes from its compiled form (:mod:`lmsrx.compiled`) when that was made
-    from exactly the YAML that ships. With extras, a combination already validated comes from the
-    user's cache (:mod:`lmsrx.kbcache`, keyed by each file's full name and content hash); anything
-    else is parsed and validated from YAML (and, with extras, cached). ``compiled=False`` (``kb check``)
-    always validates from YAML."""
+    The built-in base alone comes from its artefact (:mod:`lmsrx.artefact`) when that was made from exactly the
+    YAML that ships, else from the YAML, validated; once per process either way. Extra files are validated with
+    the built-in YAML on every call. ``compiled=False`` (``kb check``) always validates from YAML."""
     import gc
 
+    from lmsrx.files import builtin_stamp
+
+    if compiled and not extra:
+        stamp = repr(builtin_stamp())
+        if stamp not in _BUILTIN:
+            from lmsrx import artefact
+
+            ready = artefact.load()
+            _BUILTIN.clear()
+            _BUILTIN[stamp] = ready if ready is not None else load((), compiled=False)
+        return _BUILTIN[stamp]
     enabled = gc.isenabled()
     gc.disable()  # building thousands of records: collection pauses would only find nothing to free
     try:
-        return _assemble(extra, compiled)
+        return _assemble(extra)
     finally:
         if enabled:
             gc.enable()
 
 
-def _assemble(extra: list[str] | tuple[str, ...], compiled: bool) -> KnowledgeBase:
-    if compiled and not extra:
-        from lmsrx import compiled as compiled_mod
-
-        try:
-            ready = compiled_mod.load()
-        except OSError:
-            ready = None
-        if ready is not None:
-            return ready
+def _assemble(extra: list[str] | tuple[str, ...]) -> KnowledgeBase:
     sources = [(name, path, True) for name, path in builtin_files()]
     sources += [(name, path, False) for name, path in expand_paths(list(extra))]
-    cacheable = compiled and bool(extra)
     problems: list[Problem] = []
     read: list[tuple[str, bytes, bool]] = []
-    hashes: list[str] = []
-    for (shown, _, builtin), (data, found, sha) in zip(sources, _read_all_files(sources, cacheable)):
-        problems += found
+    for shown, path, builtin in sources:
+        data = _read(path, shown, problems)
         if data is not None:
             read.append((shown, data, builtin))
-            hashes.append(sha)
-    files = [s[0] for s in sources]
-    cacheable = cacheable and not problems
-    if cacheable:
-        from lmsrx import kbcache
-
-        key = kbcache.key([(shown, sha) for (shown, _, _), sha in zip(read, hashes)])  # every file's name and content
-        ready = kbcache.get(key, lambda: _load(read, [], _digest(read), files))
-        if ready is not None:
-            return ready
-    kb = _load(read, problems, _digest(read), files)
-    if cacheable:
-        kbcache.put(key, kb)
-    return kb
-
-
-def _read_all_files(sources: list[tuple[str, Any, bool]], hashed: bool) -> list[tuple[bytes | None, list[Problem], str]]:
-    """Each file's bytes, the problems met reading it and (if ``hashed``) the sha256 of its bytes, in order.
-    (Reading and hashing in two threads was measured: no faster here.)"""
-    import hashlib
-
-    out = []
-    for shown, path, _ in sources:
-        found: list[Problem] = []
-        data = _read(path, shown, found)
-        out.append((data, found, hashlib.sha256(data).hexdigest() if hashed and data is not None else ""))
-    return out
+    return _load(read, problems, _digest(read), [s[0] for s in sources])
 
 
 def _digest(read: list[tuple[str, bytes, bool]]) -> str:

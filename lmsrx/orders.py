@@ -24,6 +24,7 @@ from lmsrx import dosing, exposure, infusion, labelrules
 from lmsrx.dosing import Body, Check, compare, forms, on_record, parse_dose, worst
 from lmsrx import vocab
 from lmsrx.errors import UsageError
+from lmsrx.text import check_id
 from lmsrx.units import Quantity, fmt
 
 ORDER_KEYS = ("id", "patient", "regimen", "cycle", "cycle_days", "cumulative", "lines")
@@ -31,8 +32,6 @@ PATIENT_KEYS = ("height_cm", "weight_kg", "bsa_m2", "formula", "age", "hepatic",
                 "crcl", "creatinine", "conditions", "cardiac_radiation")
 LINE_KEYS = ("drug", "dose", "days", "times", "over_min", "route")
 MAX_LINES = 50
-MAX_ID = 200
-_BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 @record(frozen=True)
@@ -140,15 +139,10 @@ def _show(value: Any) -> str:
 def from_mapping(raw: Any, kb: Any, name: str = "order") -> Order:
     w = _Where(name)
     _keys(raw, ORDER_KEYS, "the order", w)
-    oid = raw.get("id")
-    if oid is not None:
-        if isinstance(oid, bool) or not isinstance(oid, (str, int)) or (isinstance(oid, int) and abs(oid) > 10**15):
-            raise w.fail(raw, "id", "id must be text or a whole number")
-        oid = str(oid)
-        if len(oid) > MAX_ID:
-            raise w.fail(raw, "id", f"id longer than {MAX_ID} characters")
-        if _BAD_TEXT.search(oid):
-            raise w.fail(raw, "id", "id contains a control, bidi or unpaired surrogate character")
+    try:
+        oid = check_id(raw.get("id"))  # the one id policy (lmsrx.text)
+    except UsageError as exc:
+        raise w.fail(raw, "id", exc.message) from None
     body = _patient(raw.get("patient"), raw, w)
     regimen = None
     if raw.get("regimen") is not None:

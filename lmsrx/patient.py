@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from lmsrx.records import field, record
 from typing import Any
 
 from lmsrx import vocab
 from lmsrx.errors import UsageError
 from lmsrx.labelrules import Facts
+from lmsrx.text import check_id
 
 from lmsrx.vocab import BIOMARKERS, CONDITIONS, DEPTHS, GRADES, MARGINS, SETTINGS, SITES  # noqa: E402
 MAX_LINE = 10
@@ -129,7 +129,7 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
         tips = [f"{str(k)[:60]!r}" + vocab.did_you_mean(k, KEYS, n=1, quote=True)
                 for k in unknown]
         raise UsageError(f"unknown patient key(s): {', '.join(tips)}; valid keys: {', '.join(KEYS)}")
-    pid = check_id(raw.get("id"))
+    pid = check_id(raw.get("id"))  # the one id policy (lmsrx.text)
     setting = _choice(raw.get("setting"), SETTINGS, "setting")
     line = _line(raw.get("line"))
     histology = _choice(raw.get("histology"), SITES, "histology")
@@ -222,25 +222,6 @@ def _line(value: Any) -> int | None:
     return value
 
 
-BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
-MAX_ID = 200
-
-
-def check_id(value: Any) -> str | None:
-    """An id fit to echo anywhere: text or a whole number; no control, bidi, zero-width or unpaired surrogate
-    characters; at most 200 characters."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int)) or (isinstance(value, int) and abs(value) >= 10**15):
-        raise UsageError("id must be text or a whole number")
-    text = str(value)
-    if len(text) > MAX_ID:
-        raise UsageError(f"id longer than {MAX_ID} characters")
-    if BAD_TEXT.search(text):
-        raise UsageError("id contains a control, bidi, zero-width or unpaired surrogate character")
-    return text
-
-
 def _age(value: Any) -> int | None:
     if value is None:
         return None
@@ -323,42 +304,3 @@ def _drug_id(name: str, kb: Any, what: str, extra: list[str] | None = None) -> s
         tip = vocab.did_you_mean(name, pool)
         raise UsageError(f"unknown drug {name!r} for {what}{tip}", hint="'lmsrx drugs' lists the known drugs")
     return drug.id
-
-
-def read_document(text: str, name: str) -> Any:
-    """A patient file: JSON if it parses as JSON, otherwise strict YAML."""
-    stripped = text.lstrip()
-    if stripped.startswith("{"):
-        return loads_json(text, name)
-    from lmsrx.yamlsafe import load_yaml
-
-    value, problems = load_yaml(text.encode("utf-8"), name)
-    if problems:
-        raise UsageError("; ".join(str(p) for p in problems))
-    return _plain(value)
-
-
-def loads_json(text: str, name: str) -> Any:
-    def bad_constant(c: str) -> Any:
-        raise ValueError(f"{c} is not allowed")
-
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, v in pairs:
-            if k in out:
-                raise ValueError(f"duplicate key {k[:60]!r}")
-            out[k] = v
-        return out
-
-    try:
-        return json.loads(text, parse_constant=bad_constant, object_pairs_hook=no_duplicates)
-    except (ValueError, RecursionError) as exc:
-        raise UsageError(f"{name}: not valid JSON ({str(exc).splitlines()[0]})") from None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value

@@ -15,9 +15,9 @@ import re
 from lmsrx.records import field, record
 from typing import Any, TextIO
 
+from lmsrx.text import clean, escape_json  # noqa: F401 - the unsafe-text policy (lmsrx.text), used for every format
+
 FORMATS = ("table", "json", "ndjson", "csv", "tsv", "markdown")
-_ESCAPES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_JSON_ESCAPES = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @record
@@ -29,6 +29,8 @@ class Terminal:
     color: bool = False
     height: int = 24
     pager: bool = False  # page output longer than the screen (a terminal only)
+    pager_command: str = ""  # $PAGER (default less)
+    less: str | None = None  # $LESS
 
 
 @record
@@ -68,15 +70,6 @@ def default_format(terminal: Terminal, view: View | None = None) -> str:
     return "plain" if view is not None and view.plain is not None else "tsv"
 
 
-def color_wanted(choice: str, is_tty: bool) -> bool:
-    """``--color``: always/never win; auto means a terminal and no NO_COLOR (FORCE_COLOR forces)."""
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return bool(os.environ.get("FORCE_COLOR")) or is_tty
-
-
 def render(view: View, fmt: str, terminal: Terminal, out: TextIO) -> None:
     if fmt in view.documents:
         out.write(clean(view.documents[fmt]) + "\n")  # never a raw escape
@@ -98,24 +91,11 @@ def render(view: View, fmt: str, terminal: Terminal, out: TextIO) -> None:
 ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))  # compact, reused
 
 
-def escape_json(text: str) -> str:
-    """C1 controls, bidi controls and line separators as \\u escapes (in JSON they can only be inside strings)."""
-    if text.isascii() and "\x7f" not in text:  # most text: nothing to escape, and this check is quick
-        return text
-    return _JSON_ESCAPES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
 def dumps(data: Any, indent: int | None = None) -> str:
     """JSON with C1 controls, bidi controls and line-separator characters written as escapes."""
     if indent is None:
         return escape_json(ENCODER.encode(data))
     return escape_json(json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False))
-
-
-def clean(text: Any) -> str:
-    """Text safe for a terminal: control characters (ESC included) become visible escapes."""
-    s = "" if text is None else str(text)
-    return _ESCAPES.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", s)
 
 
 def _cell(value: Any) -> str:
@@ -314,19 +294,33 @@ def _wants_pager(terminal: Terminal) -> bool:
 
 
 def _page(text: str, terminal: Terminal, out: TextIO) -> None:
-    """Longer than the screen on a terminal: through $PAGER (default ``less``, with LESS=FRX unless set)."""
+    """Longer than the screen on a terminal: through $PAGER (default ``less``; R is added to LESS so that colour
+    shows, and LESS=FRX is used when unset). A pager that cannot be read or started: the text, and one warning."""
     import shlex
     import subprocess
+    import sys
 
     if text.count("\n") < terminal.height - 1:
         out.write(text)
         return
-    command = shlex.split(os.environ.get("PAGER", "").strip() or "less")
-    env = dict(os.environ)
-    env.setdefault("LESS", "FRX")
     try:
-        proc = subprocess.Popen(command, stdin=subprocess.PIPE, env=env, text=True, encoding="utf-8")
-    except OSError:
+        command = shlex.split(terminal.pager_command or "less")
+    except ValueError:
+        command = []
+    env = dict(os.environ)
+    env["LESS"] = "FRX" if terminal.less is None else (terminal.less if "R" in terminal.less.replace("-", "") else terminal.less + " -R")
+    proc = None
+    if command:
+        try:
+            proc = subprocess.Popen(command, stdin=subprocess.PIPE, env=env, text=True, encoding="utf-8")
+        except OSError:
+            proc = None
+    if proc is None:
+        try:
+            sys.stderr.write(f"lmsrx: warning: cannot start the pager {clean(terminal.pager_command)!r}; "
+                             "printing directly (--no-pager turns paging off)\n")
+        except (OSError, ValueError, AttributeError):
+            pass
         out.write(text)
         return
     try:

@@ -43,6 +43,9 @@ class LFloat(float):
         obj.text = text.lstrip("+")
         return obj
 
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return (LFloat, (self.text,))  # pickled as its text (the knowledge base's artefact)
+
 
 
 class UnitError(ValueError):

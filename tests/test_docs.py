@@ -26,7 +26,7 @@ def test_changelog_has_unreleased():
 
 
 def test_histology_help_matches_the_patient_vocabulary():
-    from lmsrx.cli import HISTOLOGY_HELP
+    from lmsrx.cli.params import HISTOLOGY_HELP
     from lmsrx.patient import SITE_HELP
 
     assert HISTOLOGY_HELP == "Site of the primary: " + "; ".join(f"{k} = {v}" for k, v in SITE_HELP.items()) + "."

@@ -56,8 +56,6 @@ RAW = re.compile("[\x1b\x07\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def test_overlay_text_is_inert_in_every_format(run, tmp_path, monkeypatch):
-    from lmsrx.cli import State
-
     path = tmp_path / "hostile.yaml"
     path.write_text(OVERLAY, encoding="utf-8")
     monkeypatch.setenv("COLUMNS", "200")
@@ -65,13 +63,8 @@ def test_overlay_text_is_inert_in_every_format(run, tmp_path, monkeypatch):
                 ("search", "hostile"), ("dose", "hostiledrug", "--planned", "5 mg")]
     for cmd in commands:
         for fmt in ("table", "json", "ndjson", "csv", "tsv", "markdown"):
-            State.extra_kb = [str(path)]
-            from typer.testing import CliRunner
-
-            from lmsrx.cli import app
-
-            r = CliRunner().invoke(app, ["--kb", str(path), *cmd, "--format", fmt, "--color", "always"])
-            assert r.exit_code in (0, 1, 3), (cmd, fmt, r.output)
+            r = run("--kb", str(path), *cmd, "--format", fmt, "--color", "always")
+            assert r.exit_code in (0, 1, 3), (cmd, fmt, r.stdout, r.stderr)
             out = r.stdout
             assert not RAW.search(re.sub(r"\x1b\[[0-9;]*m", "", out)), (cmd, fmt)  # only lmsrx's own colour codes
             assert "\x1b]8;" not in out  # no hyperlink escape from [link=...]
@@ -85,7 +78,7 @@ def test_overlay_text_is_inert_in_every_format(run, tmp_path, monkeypatch):
             if fmt == "json":
                 json.loads(out)
     for fmt in ("text", "bibtex", "ris", "csl-json"):
-        r = CliRunner().invoke(app, ["--kb", str(path), "cite", "hostile-ref", "--format", fmt])
+        r = run("--kb", str(path), "cite", "hostile-ref", "--format", fmt)
         assert r.exit_code == 0 and not RAW.search(r.stdout)
 
 
@@ -106,12 +99,8 @@ LINES = st.one_of(
        fmt=st.sampled_from(["ndjson", "csv", "tsv"]))
 def test_every_batch_line_gets_one_answer_and_a_documented_code(run, lines, command, fmt):
     data = b"\n".join(lines) + b"\n"
-    from typer.testing import CliRunner
-
-    from lmsrx.cli import app
-
-    r = CliRunner().invoke(app, [command, "--batch", "-", "--format", fmt], input=data)
-    assert r.exit_code in (0, 1, 2, 3), (r.exit_code, r.exception)
+    r = run(command, "--batch", "-", "--format", fmt, input=data)
+    assert r.exit_code in (0, 1, 2, 3), (r.exit_code, r.stderr)
     out = r.stdout.splitlines()
     if fmt == "ndjson":
         assert [json.loads(line)["line"] for line in out] == list(range(1, len(lines) + 1))

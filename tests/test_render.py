@@ -48,17 +48,17 @@ def test_json_refuses_nan():
         render(View(title="t", data={"x": float("nan")}), "json", Terminal(), io.StringIO())
 
 
-def test_force_color_and_no_color(monkeypatch):
-    from lmsrx.render import color_wanted
+def test_force_color_and_no_color():
+    from lmsrx.environment import Environment
 
-    assert color_wanted("auto", True) and not color_wanted("auto", False)
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    assert color_wanted("auto", False)
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert not color_wanted("auto", True) and color_wanted("always", False)
-    monkeypatch.setenv("NO_COLOR", "")
-    monkeypatch.delenv("FORCE_COLOR")
-    assert color_wanted("auto", True)  # an empty NO_COLOR counts as unset
+    def wanted(choice, tty, **environ):
+        return Environment.from_os(stdout=io.StringIO(), environ=environ).__class__(
+            **{**Environment.from_os(stdout=io.StringIO(), environ=environ).__dict__, "stdout_isatty": tty}).color(choice)
+
+    assert wanted("auto", True) and not wanted("auto", False)
+    assert wanted("auto", False, FORCE_COLOR="1")
+    assert not wanted("auto", True, NO_COLOR="1", FORCE_COLOR="1") and wanted("always", False, NO_COLOR="1")
+    assert wanted("auto", True, NO_COLOR="")  # an empty NO_COLOR counts as unset
 
 
 def test_tsv_and_csv_neutralise_formulas_and_escapes():

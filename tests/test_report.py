@@ -92,8 +92,6 @@ def test_footer_and_markdown_hold_the_same_content(run, tmp_path, monkeypatch, k
 
 
 def test_a_hostile_overlay_cannot_inject_markup(run, tmp_path):
-    from lmsrx.cli import State
-
     evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     overlay = tmp_path / "evil.yaml"
     overlay.write_text(f"""\
@@ -116,7 +114,6 @@ regimens:
 """, encoding="utf-8")
     out = tmp_path / "b.html"
     r = run("--kb", str(overlay), "report", "--line", "1", "-o", str(out))
-    State.extra_kb = []
     assert r.exit_code == 0, r.stderr
     text = out.read_text(encoding="utf-8")
     assert "<script" not in text and "<img" not in text and "&lt;script&gt;" in text

@@ -1,10 +1,10 @@
-"""Compiled knowledge base, fast batch lines, --compact and --jobs: same answers, faster (no timings here)."""
+"""The built-in artefact, fast batch lines, --compact and --jobs: same answers, faster (no timings here)."""
 import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsrx import compiled, eligibility, patient, views
+from lmsrx import artefact, eligibility, patient, views
 from lmsrx.errors import UsageError
 from lmsrx import kb as kbmod
 from lmsrx.render import dumps
@@ -14,28 +14,32 @@ PATIENTS = [{"id": f"P{i}", "line": 1 + i % 3, "histology": ["uterine", "extremi
             for i in range(30)] + [{"setting": "adjuvant", "grade": "high", "size_cm": 8}, {"setting": "neoadjuvant"}]
 
 
-def test_the_shipped_compiled_base_equals_a_fresh_validation():
+def test_the_artefact_equals_a_fresh_validation(tmp_path):
     fresh = kbmod.load(compiled=False)
-    shipped = json.loads(open(compiled.PATH, encoding="utf-8").read())
-    assert shipped == json.loads(json.dumps(compiled.dump(fresh))), "stale: run python -m lmsrx.compiled"
-    built = kbmod.load()
+    path = artefact.write(str(tmp_path / "kb.pickle"))
+    built = artefact.load(path)
+    assert built is not None
     assert built.sha256 == fresh.sha256 and built.files == fresh.files and built.meta == fresh.meta
-    for kind in ("references", "drugs", "evidence", "regimens"):
+    for kind in ("references", "drugs", "evidence", "regimens", "classes", "rules"):
         assert getattr(built, kind) == getattr(fresh, kind), kind
+    assert built.origin == fresh.origin and built == fresh
 
 
-def test_a_stale_compiled_base_is_ignored(monkeypatch):
+def test_a_stale_or_damaged_artefact_is_ignored(monkeypatch, tmp_path):
     from lmsrx import files
 
+    path = artefact.write(str(tmp_path / "kb.pickle"))
     real = files.builtin_stamp()
     assert real and all(len(entry) == 3 for entry in real)
     edited = [[name, size, crc ^ (name == "drugs.yaml")] for name, size, crc in real]  # one file's content changed
     monkeypatch.setattr(files, "builtin_stamp", lambda: edited)
-    assert compiled.load() is None and files.compiled_data() is None  # made from other YAML: ignored
-    assert kbmod.load().sha256 == kbmod.load(compiled=False).sha256
+    assert artefact.load(path) is None  # made from other YAML: ignored
+    monkeypatch.undo()
+    (tmp_path / "bad.pickle").write_bytes(b"not a pickle")
+    assert artefact.load(str(tmp_path / "bad.pickle")) is None and artefact.load(str(tmp_path / "none")) is None
 
 
-def test_reported_precision_survives_compilation(kb):
+def test_reported_precision_survives_the_artefact(kb):
     from lmsrx.units import num
 
     ep = next(e for e in kb.evidence["palette"].endpoints if e.origin == "publication" and e.effect and e.effect.ci)
@@ -138,18 +142,6 @@ def test_the_memo_stays_bounded(kb, monkeypatch):
         for site in patient.SITES:
             eligibility.assess(kb, patient.from_mapping({"line": line, "histology": site}, kb), memo)
             assert len(memo) <= 30
-
-
-def test_a_compiled_base_decodes_each_kind_only_when_used():
-    fresh = kbmod.load(compiled=False)
-    built = kbmod.load()
-    assert not {"references", "drugs", "evidence", "regimens", "origin"} & set(vars(built))
-    assert built.counts() == fresh.counts() and built.summary() == fresh.summary()
-    assert views.kb_info(built).data == views.kb_info(fresh).data
-    assert not {"references", "drugs", "evidence", "regimens"} & set(vars(built))  # kb info decoded nothing
-    assert built.find_drug("doxil").id == "pegylated-liposomal-doxorubicin"
-    assert "drugs" in vars(built) and "evidence" not in vars(built)
-    assert built.origin == fresh.origin and built == fresh
 
 
 def test_a_line_too_long_is_reported_alike_with_jobs(run, tmp_path):
