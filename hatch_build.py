@@ -1,5 +1,5 @@
 """Build hook: validate the built-in knowledge base once, at build time, and ship it as ``lmsrx/_built/kb.pickle``
-(see ``lmsrx/artefact.py``). A wheel carries the artefact; an editable install writes it into the checkout."""
+(see ``lmsrx/knowledge/build.py``). A wheel carries the artefact; an editable install writes it into the checkout."""
 from __future__ import annotations
 
 import os
@@ -17,7 +17,7 @@ class CustomBuildHook(BuildHookInterface):
         inside = os.path.join(self.root, "lmsrx", "_built", "kb.pickle")
         target = inside if version == "editable" else os.path.join(tempfile.mkdtemp(), "kb.pickle")
         env = {**os.environ, "PYTHONPATH": self.root + os.pathsep + os.environ.get("PYTHONPATH", "")}
-        subprocess.run([sys.executable, "-m", "lmsrx.artefact", target], cwd=self.root, env=env, check=True,
+        subprocess.run([sys.executable, "-m", "lmsrx.knowledge.build", target], cwd=self.root, env=env, check=True,
                        stdout=subprocess.DEVNULL)
         if version != "editable":
             build_data["force_include"][target] = "lmsrx/_built/kb.pickle"

@@ -24,9 +24,9 @@ KINDS = ("drugs", "evidence", "regimens", "references")
 def copies(factor: int, folder: Path) -> int:
     """Write factor - 1 renamed copies of the built-in records into folder; the number of records added."""
     sys.path.insert(0, str(ROOT))
-    from lmsrx import kb as kbmod
+    from lmsrx.knowledge import load as loader
 
-    base = kbmod.load()
+    base = loader.load()
     words = {rid for kind in KINDS for rid in getattr(base, kind)}
     for drug in base.drugs.values():
         words.update((drug.name, *drug.brands, *drug.aliases))

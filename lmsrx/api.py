@@ -20,14 +20,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from lmsrx.clinical import eligibility
+from lmsrx.clinical import facts as facts_mod
+from lmsrx.clinical import patient as patient_mod
+from lmsrx.dosing import body as body_mod
+from lmsrx.dosing import dose as dose_mod
+from lmsrx.orders import order as order_mod
+from lmsrx.orders import verify as verify_mod
+from lmsrx.output import drugs as drug_views
+from lmsrx.output import evidence as evidence_views
+from lmsrx.output import options as option_views
+from lmsrx.output import orders as order_views
+
 _BUILTIN: Any = None
 
 
 def load(extra: tuple[str, ...] | list[str] = ()) -> Any:
     """The knowledge base: the built-in one plus institution files or folders (``--kb``)."""
-    from lmsrx import kb
+    from lmsrx.knowledge import load as loader
 
-    return kb.load(list(extra))
+    return loader.load(list(extra))
 
 
 def _kb(kb: Any) -> Any:
@@ -51,23 +63,21 @@ class Result:
         self._view: Any = None
 
     def view(self) -> Any:
-        """The renderable form (:class:`lmsrx.render.View`), built once."""
+        """The renderable form (:class:`lmsrx.output.view.View`), built once."""
         if self._view is None:
-            from lmsrx import views
-
-            build = {"options": lambda: views.options(self.kb, self.value, self.options.get("explain", False),
-                                                      self.options.get("long", False)),
-                     "dose": lambda: views.dose(self.kb, self.value), "order": lambda: views.order(self.kb, self.value),
-                     "drug": lambda: views.drug(self.kb, self.value),
-                     "trial": lambda: views.trial(self.kb, self.value, self.options.get("plot", False),
-                                                  self.options.get("width", 80))}[self.kind]
+            build = {"options": lambda: option_views.options(self.kb, self.value, self.options.get("explain", False),
+                                                             self.options.get("long", False)),
+                     "dose": lambda: drug_views.dose(self.kb, self.value), "order": lambda: order_views.order(self.kb, self.value),
+                     "drug": lambda: drug_views.drug(self.kb, self.value),
+                     "trial": lambda: evidence_views.trial(self.kb, self.value, self.options.get("plot", False),
+                                                           self.options.get("width", 80))}[self.kind]
             self._view = build()
         return self._view
 
     def to_dict(self) -> Any:
         import json
 
-        from lmsrx.render import dumps
+        from lmsrx.output.render import dumps
 
         return json.loads(dumps(self.view().data))
 
@@ -93,8 +103,6 @@ class Result:
 
 def options(patient: Mapping[str, Any], kb: Any = None, explain: bool = False, long: bool = False) -> Result:
     """Treatment options for a patient given with the ``--patient`` keys (``line``, ``histology``, ``prior`` ...)."""
-    from lmsrx import eligibility
-    from lmsrx import patient as patient_mod
 
     base = _kb(kb)
     return Result("options", eligibility.assess(base, patient_mod.from_mapping(dict(patient), base)), base, explain=explain,
@@ -110,7 +118,6 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
     """A planned dose checked against the doses and limits on record, and the label rules for the patient's organ
     function and age, as ``lmsrx dose`` does (``bilirubin``: mg/dL, ``'36 umol/L'`` or ``'1.8 x ULN'``, or a list of
     two; ``ast``/``alt``/``alp``: multiples of the upper limit of normal; ``crcl``: mL/min; ``creatinine``: mg/dL)."""
-    from lmsrx import dosing, labelrules
     from lmsrx.errors import UsageError
 
     base = _kb(kb)
@@ -121,20 +128,19 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
     bad = [c for c in condition or [] if c not in vocab.CONDITIONS]
     if bad:
         raise UsageError(f"invalid condition {bad[0]!r}; valid choices: {', '.join(vocab.CONDITIONS)}")
-    facts = labelrules.read({"hepatic": hepatic, "child_pugh": child_pugh, "bilirubin": bilirubin, "ast": ast, "alt": alt,
-                             "alp": alp, "crcl": crcl, "creatinine": creatinine}, age=age,
-                            conditions=vocab.conditions(list(condition or [])))
-    body = dosing.make_body(bsa, height, weight, formula, cardiac_risk=cardiac_radiation, facts=facts)
-    checked = dosing.check(base.lookup("drugs", drug, "drug"), body, planned, per, over, route, cumulative, base)
+    facts = facts_mod.read({"hepatic": hepatic, "child_pugh": child_pugh, "bilirubin": bilirubin, "ast": ast, "alt": alt,
+                               "alp": alp, "crcl": crcl, "creatinine": creatinine}, age=age,
+                              conditions=vocab.conditions(list(condition or [])))
+    body = body_mod.make_body(bsa, height, weight, formula, cardiac_risk=cardiac_radiation, facts=facts)
+    checked = dose_mod.check(base.lookup("drugs", drug, "drug"), body, planned, per, over, route, cumulative, base)
     return Result("dose", checked, base)
 
 
 def order(order: Mapping[str, Any], kb: Any = None, name: str = "order") -> Result:
     """A whole cycle verified, as ``lmsrx order`` does (the mapping of an order file)."""
-    from lmsrx import orders
 
     base = _kb(kb)
-    return Result("order", orders.verify(base, orders.from_mapping(order, base, name)), base)
+    return Result("order", verify_mod.verify(base, order_mod.from_mapping(order, base, name)), base)
 
 
 def drug(name: str, kb: Any = None) -> Result:

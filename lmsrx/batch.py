@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from lmsrx import eligibility, patient, views
+from lmsrx.clinical import eligibility, patient
 from lmsrx.errors import ExitCode, LmsrxError, UsageError
 from lmsrx.inputs import MAX_LINE_BYTES, TOO_LONG, loads_json
+from lmsrx.orders import order as order_mod
+from lmsrx.orders import verify as verify_mod
+from lmsrx.output import options as option_views
+from lmsrx.output import orders as order_views
 from lmsrx.records import record
 from lmsrx.text import check_id
 
@@ -26,7 +30,7 @@ class LineResult:
     text: str | None = None
 
     def line(self) -> str:
-        from lmsrx.render import dumps
+        from lmsrx.output.render import dumps
 
         return self.text if self.text is not None else dumps(self.data)
 
@@ -86,13 +90,13 @@ def evaluate(kb: Any, lines: Iterable[bytes | str], explain: bool = False, compa
         answer = eligibility.assess(kb, patient.from_mapping(doc, kb), memo)
         code = int(ExitCode.OK if answer.candidates else ExitCode.NOTHING_ELIGIBLE)
         if compact:
-            return LineResult(number, None, lambda: views.compact_rows(views.options_compact(answer, number)), code,
-                              text=views.options_compact_line(answer, number))
+            return LineResult(number, None, lambda: option_views.compact_rows(option_views.options_compact(answer, number)), code,
+                              text=option_views.options_compact_line(answer, number))
 
         def rows() -> list[dict[str, Any]]:
-            return views.options_rows({"line": number, **views.options_data(kb, answer, explain)}, patient_column=True)
+            return option_views.options_rows({"line": number, **option_views.options_data(kb, answer, explain)}, patient_column=True)
 
-        return LineResult(number, None, rows, code, text=views.options_line(kb, answer, explain, number))
+        return LineResult(number, None, rows, code, text=option_views.options_line(kb, answer, explain, number))
 
     return _run(lines, one, _compact_error_row if compact else _options_row, start)
 
@@ -109,13 +113,12 @@ def _order_row(number: int, oid: str | None, status: str, message: str) -> dict[
 
 def orders(kb: Any, lines: Iterable[bytes | str], fail_on: str = "exceeds") -> Iterator[LineResult]:
     """``lmsrx order --batch``: one order a line, its verification sheet with the id echoed."""
-    from lmsrx import orders as orders_mod
 
     def one(doc: dict[str, Any], number: int) -> LineResult:
-        sheet = orders_mod.verify(kb, orders_mod.from_mapping(doc, kb, f"line {number}"))
-        data = {"line": number, **views.order_data(sheet)}
+        sheet = verify_mod.verify(kb, order_mod.from_mapping(doc, kb, f"line {number}"))
+        data = {"line": number, **order_views.order_data(sheet)}
         bad = sheet.verdict == "exceeds" or (fail_on == "warning" and sheet.verdict == "warning")
-        return LineResult(number, data, views.order_rows(data), int(ExitCode.DOSE_LIMIT_EXCEEDED if bad else ExitCode.OK))
+        return LineResult(number, data, order_views.order_rows(data), int(ExitCode.DOSE_LIMIT_EXCEEDED if bad else ExitCode.OK))
 
     return _run(lines, one, _order_row)
 

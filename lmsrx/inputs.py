@@ -54,7 +54,7 @@ def read_text(name: str, stdin: Any = None) -> str:
 def read_document(text: str, name: str) -> Any:
     """A patient or order document: strict YAML, which keeps line numbers for messages (JSON is YAML too); text
     that strict YAML refuses but that starts like JSON is read as JSON (its message then comes from JSON)."""
-    from lmsrx.yamlsafe import load_yaml
+    from lmsrx.knowledge.yamlsafe import load_yaml
 
     value, problems = load_yaml(text.encode("utf-8", "surrogatepass"), name)
     if problems:

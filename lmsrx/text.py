@@ -13,7 +13,7 @@ from typing import Any
 
 UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff"
 _UNSAFE = re.compile(f"[{UNSAFE}]")
-_IN_JSON = re.compile(f"[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")  # JSON escapes C0 itself
+_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")  # JSON escapes C0 itself
 _NOT_IN_ID = re.compile(f"[{UNSAFE}\t\n\ud800-\udfff]")
 MAX_ID = 200
 

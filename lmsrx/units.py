@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+
 from lmsrx.records import record
 
 # unit -> (dimension, factor to the dimension's base unit, per what)

@@ -28,7 +28,8 @@ FORMATS = ("table", "json", "ndjson", "csv", "tsv", "markdown")
 COLORS = ("auto", "always", "never")
 CITE_FORMATS = ("text", "bibtex", "ris", "csl-json")
 STATUSES = ("eligible", "conditional", "excluded")  # an option's status
-VERDICTS = ("met", "not met", "unknown")  # a criterion's verdict
+VERDICTS = ("met", "not met", "unknown")  # a criterion's (or a label rule's) verdict
+MET, UNMET, UNKNOWN = VERDICTS
 RESULTS = ("ok", "note", "warning", "exceeds")  # a dose check's result, mildest first
 
 

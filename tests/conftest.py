@@ -16,9 +16,9 @@ def clean_env(monkeypatch):
 
 @pytest.fixture(scope="session")
 def kb():
-    from lmsrx import kb as kbmod
+    from lmsrx.knowledge import load as loader
 
-    return kbmod.load()
+    return loader.load()
 
 
 @pytest.fixture

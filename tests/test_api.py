@@ -65,4 +65,4 @@ def test_import_is_cheap():
 
     code = "import sys, lmsrx; print(sorted(m for m in sys.modules if m.startswith(('lmsrx', 'yaml', 'rich', 'typer'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
-    assert out.strip() == "['lmsrx']"
+    assert out.strip() == "['lmsrx', 'lmsrx.version']"

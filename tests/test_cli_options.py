@@ -2,8 +2,10 @@
 import json
 
 import pytest
-
 from golden_util import check
+
+from lmsrx.output import render, table
+from lmsrx.output import view as view_mod
 
 QUERIES = {
     "options_line2_uterine": ["options", "--line", "2", "--histology", "uterine"],
@@ -95,16 +97,16 @@ def test_compact_table_at_80_columns_keeps_ids_and_figures_whole(run, kb, monkey
 def test_pager_only_on_a_terminal(monkeypatch):
     import io
 
-    from lmsrx import api, render
+    from lmsrx import api
 
     calls = []
-    monkeypatch.setattr(render, "_page", lambda text, terminal, out: calls.append(len(text)))
+    monkeypatch.setattr(table, "_page", lambda text, terminal, out: calls.append(len(text)))
     view = api.options({"line": 2}).view()
-    render.render(view, "table", render.Terminal(is_tty=False, width=80, pager=False), io.StringIO())
+    render.render(view, "table", view_mod.Terminal(is_tty=False, width=80, pager=False), io.StringIO())
     assert calls == []
-    render.render(view, "table", render.Terminal(is_tty=True, width=80, height=20, pager=True), io.StringIO())
+    render.render(view, "table", view_mod.Terminal(is_tty=True, width=80, height=20, pager=True), io.StringIO())
     assert len(calls) == 1
-    render.render(view, "table", render.Terminal(is_tty=True, width=80, height=20, pager=False), io.StringIO())  # --no-pager
+    render.render(view, "table", view_mod.Terminal(is_tty=True, width=80, height=20, pager=False), io.StringIO())  # --no-pager
     assert len(calls) == 1
 
 

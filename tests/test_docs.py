@@ -27,7 +27,7 @@ def test_changelog_has_unreleased():
 
 def test_histology_help_matches_the_patient_vocabulary():
     from lmsrx.cli.params import HISTOLOGY_HELP
-    from lmsrx.patient import SITE_HELP
+    from lmsrx.clinical.patient import SITE_HELP
 
     assert HISTOLOGY_HELP == "Site of the primary: " + "; ".join(f"{k} = {v}" for k, v in SITE_HELP.items()) + "."
 
@@ -50,9 +50,12 @@ def test_the_core_imports_neither_typer_nor_rich():
     import subprocess
     import sys
 
-    code = ("import sys, lmsrx, lmsrx.api, lmsrx.dosing, lmsrx.orders, lmsrx.eligibility, lmsrx.kb, lmsrx.figures, "
-            "lmsrx.exposure, lmsrx.infusion, lmsrx.views, lmsrx.batch; lmsrx.options({'line': 2}).to_dict(); "
-            "lmsrx.dose('ifosfamide', '9 g/m2', bsa=1.8, per='cycle').to_dict(); "
+    code = ("import importlib, pkgutil, sys, lmsrx, lmsrx.api, lmsrx.batch\n"
+            "for pkg in ('knowledge', 'clinical', 'dosing', 'orders', 'output'):\n"
+            "    base = importlib.import_module('lmsrx.' + pkg)\n"
+            "    for info in pkgutil.iter_modules(base.__path__):\n"
+            "        importlib.import_module(base.__name__ + '.' + info.name)\n"
+            "lmsrx.options({'line': 2}).to_dict(); lmsrx.dose('ifosfamide', '9 g/m2', bsa=1.8, per='cycle').to_dict()\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lmsrx import dosing, orders
+from lmsrx.dosing import body as body_mod
+from lmsrx.dosing import dose as dose_mod
+from lmsrx.orders import order as order_mod
+from lmsrx.orders import verify as verify_mod
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "dose_corpus.yaml").read_text(encoding="utf-8"))
 ORDER = {"ok": 0, "warning": 1, "exceeds": 2}
@@ -17,12 +20,12 @@ ORDER = {"ok": 0, "warning": 1, "exceeds": 2}
 
 def verdict(kb, case):
     if "order" in case:
-        return orders.verify(kb, orders.from_mapping(case["order"], kb)).verdict
+        return verify_mod.verify(kb, order_mod.from_mapping(case["order"], kb)).verdict
     a = dict(case["dose"])
-    body = dosing.make_body(a.get("bsa"), a.get("height"), a.get("weight"), None, a.get("hepatic"), a.get("cardiac_radiation"))
+    body = body_mod.make_body(a.get("bsa"), a.get("height"), a.get("weight"), None, a.get("hepatic"), a.get("cardiac_radiation"))
     cum = a.get("cumulative")
     items = None if cum is None else [f"{k}={v}" for k, v in cum.items()]
-    return dosing.check(kb.find_drug(a["drug"]), body, a["planned"], a.get("per", "administration"), a.get("over"),
+    return dose_mod.check(kb.find_drug(a["drug"]), body, a["planned"], a.get("per", "administration"), a.get("over"),
                         a.get("route"), items, kb).verdict
 
 

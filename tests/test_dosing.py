@@ -5,7 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lmsrx import dosing
+from lmsrx.dosing import body as body_mod
+from lmsrx.dosing import checks
+from lmsrx.dosing import dose as dose_mod
 from lmsrx.errors import UsageError
 from lmsrx.units import Quantity, UnitError, fmt, parse_quantity
 
@@ -38,12 +40,12 @@ def test_safe_number_printing(value, text):
 
 
 def test_bsa_formulas():
-    m = dosing.body_surface_area(None, 170, 70, None)
+    m = body_mod.body_surface_area(None, 170, 70, None)
     assert (m.value, m.formula) == (round(math.sqrt(170 * 70 / 3600), 2), "mosteller") == (1.82, "mosteller")
-    d = dosing.body_surface_area(None, 170, 70, "dubois")
+    d = body_mod.body_surface_area(None, 170, 70, "dubois")
     assert d.value == round(0.007184 * 170 ** 0.725 * 70 ** 0.425, 2)
-    assert dosing.body_surface_area(1.834, None, None, None).value == 1.83
-    assert dosing.body_surface_area(None, None, 70, None) is None  # weight alone: no BSA, still used for mg/kg
+    assert body_mod.body_surface_area(1.834, None, None, None).value == 1.83
+    assert body_mod.body_surface_area(None, None, 70, None) is None  # weight alone: no BSA, still used for mg/kg
 
 
 @pytest.mark.parametrize("args, words", [
@@ -54,15 +56,15 @@ def test_bsa_formulas():
 ])
 def test_bsa_input_errors(args, words):
     with pytest.raises(UsageError) as info:
-        dosing.body_surface_area(*args)
+        body_mod.body_surface_area(*args)
     assert words in info.value.message
 
 
 def run_check(kb, drug, planned, bsa=2.0, weight=None, over=None, cumulative=None, per="administration",
               route=None, hepatic=None, cardiac=None):
-    body = dosing.make_body(bsa, None, weight, None, hepatic, cardiac)
+    body = body_mod.make_body(bsa, None, weight, None, hepatic, cardiac)
     items = [cumulative] if isinstance(cumulative, str) else cumulative
-    return dosing.check(kb.find_drug(drug), body, planned, per, over, route, items, kb)
+    return dose_mod.check(kb.find_drug(drug), body, planned, per, over, route, items, kb)
 
 
 # ifosfamide per cycle: doses on record 6-10 g/m2; soft limit 10, hard limit 12 g/m2 (the written limit
@@ -250,9 +252,9 @@ def test_wrong_kind_of_quantity_is_usage(kb):
 
 def test_bsa_from_height_and_weight_is_bounded(kb):
     with pytest.raises(UsageError):
-        dosing.make_body(None, 250, 350, None)  # 4.93 m2
+        body_mod.make_body(None, 250, 350, None)  # 4.93 m2
     with pytest.raises(UsageError):
-        dosing.make_body(None, 30, 1, None)  # 0.09 m2
+        body_mod.make_body(None, 30, 1, None)  # 0.09 m2
 
 
 DOSE_TEXT = st.one_of(st.text(max_size=15),
@@ -267,8 +269,8 @@ DOSE_TEXT = st.one_of(st.text(max_size=15),
        per=st.sampled_from(["administration", "day", "cycle", "week"]), hepatic=st.sampled_from([None, "moderate", "bad"]))
 def test_no_dose_input_crashes(kb, drug, planned, bsa, weight, over, cumulative, per, hepatic):
     try:
-        body = dosing.make_body(bsa, None, weight, None, hepatic)
-        r = dosing.check(kb.find_drug(drug), body, planned, per, over, None, [cumulative] if cumulative else None, kb)
+        body = body_mod.make_body(bsa, None, weight, None, hepatic)
+        r = dose_mod.check(kb.find_drug(drug), body, planned, per, over, None, [cumulative] if cumulative else None, kb)
     except UsageError:
         return
     assert r.verdict in ("ok", "warning", "exceeds")
@@ -279,7 +281,7 @@ RANK = {"ok": 0, "warning": 1, "exceeds": 2}
 
 def _upper_verdict(r):
     """The verdict without the 'below every dose on record' warnings, which a higher dose rightly clears."""
-    return dosing.worst([c for c in r.checks if "below every dose" not in c.basis])
+    return checks.worst([c for c in r.checks if "below every dose" not in c.basis])
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,9 +1,9 @@
 """Table-driven tests of the eligibility rules the source sets, on the pure core."""
 import pytest
 
-from lmsrx import eligibility
+from lmsrx.clinical import eligibility
+from lmsrx.clinical.patient import from_mapping
 from lmsrx.errors import UsageError
-from lmsrx.patient import from_mapping
 
 M2 = {"line": 2}
 UT2 = {"line": 2, "histology": "uterine"}
@@ -179,7 +179,7 @@ def test_prior_resolves_aliases_and_classes(kb):
 def test_every_criterion_kind_has_a_handler():
     import typing
 
-    from lmsrx.model import Criterion
+    from lmsrx.knowledge.model import Criterion
 
     kinds = set(typing.get_args(typing.get_type_hints(Criterion)["test"]))
     assert kinds == set(eligibility.HANDLERS)

@@ -1,8 +1,8 @@
 """A corpus of hostile knowledge files: each one is refused, and the problem names the right file:line."""
 import pytest
 
-from lmsrx import kb as kbmod
 from lmsrx.errors import KnowledgeError
+from lmsrx.knowledge import load as loader
 
 HEAD = "drugs:\n  testdrug:\n    name: Testdrug\n    lms_status: off-label\n    summary: A test drug.\n    cite: [statpearls-lms-2020]\n"
 # line:  1       2              3                 4                        5                      6
@@ -119,7 +119,7 @@ def test_hostile_knowledge_file_is_refused_with_file_and_line(tmp_path, name, te
     path = tmp_path / "extra.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeError) as info:
-        kbmod.load([str(path)])
+        loader.load([str(path)])
     problems = [str(p) for p in info.value.problems]
     assert any(p.startswith(f"{path}:{line}:") and words in p for p in problems), problems
 
@@ -128,19 +128,19 @@ def test_invalid_utf8_and_oversize(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(HEAD.encode() + b"    mechanism: \xff\n")
     with pytest.raises(KnowledgeError) as info:
-        kbmod.load([str(bad)])
+        loader.load([str(bad)])
     assert str(info.value.problems[0]).startswith(f"{bad}:7: not valid UTF-8")
     big = tmp_path / "big.yaml"
     big.write_text("# " + "x" * 1_100_000 + "\n", encoding="utf-8")
     with pytest.raises(KnowledgeError) as info:
-        kbmod.load([str(big)])
+        loader.load([str(big)])
     assert str(info.value.problems[0]).startswith(f"{big}:1: file is larger than")
 
 
 def test_a_file_changed_while_read_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "moving.yaml"
     path.write_text(HEAD, encoding="utf-8")
-    real = kbmod._read_all
+    real = loader._read_all
 
     def rewrite_while_reading(handle):
         data = real(handle)
@@ -148,9 +148,9 @@ def test_a_file_changed_while_read_is_refused(tmp_path, monkeypatch):
             path.write_text(HEAD + "    mechanism: rewritten meanwhile\n", encoding="utf-8")
         return data
 
-    monkeypatch.setattr(kbmod, "_read_all", rewrite_while_reading)
+    monkeypatch.setattr(loader, "_read_all", rewrite_while_reading)
     with pytest.raises(KnowledgeError) as info:
-        kbmod.load([str(path)])
+        loader.load([str(path)])
     assert any("changed while it was read" in str(p) for p in info.value.problems)
 
 
@@ -163,7 +163,7 @@ def test_bad_kb_paths_are_usage_errors(tmp_path, make, words):
     from lmsrx.errors import UsageError
 
     with pytest.raises(UsageError, match=words):
-        kbmod.load([make(tmp_path)])
+        loader.load([make(tmp_path)])
 
 
 def test_folder_rules(tmp_path):
@@ -172,11 +172,11 @@ def test_folder_rules(tmp_path):
     from lmsrx.errors import UsageError
 
     (tmp_path / "a.YAML").write_text(HEAD, encoding="utf-8")  # any case of the suffix counts
-    assert "testdrug" in kbmod.load([str(tmp_path)]).drugs
+    assert "testdrug" in loader.load([str(tmp_path)]).drugs
     os.mkfifo(tmp_path / "pipe.yaml")
     with pytest.raises(UsageError, match="not a regular file"):
-        kbmod.load([str(tmp_path)])
+        loader.load([str(tmp_path)])
     os.remove(tmp_path / "pipe.yaml")
     os.symlink(tmp_path, tmp_path / "loop")
     with pytest.raises(UsageError, match="symbolic link to a folder is not followed"):
-        kbmod.load([str(tmp_path)])
+        loader.load([str(tmp_path)])

@@ -3,8 +3,9 @@ import textwrap
 
 import pytest
 
-from lmsrx import kb as kbmod
 from lmsrx.errors import KnowledgeError, UsageError
+from lmsrx.knowledge import load as loader
+from lmsrx.knowledge import yamlsafe
 
 
 def write(tmp_path, text, name="extra.yaml"):
@@ -15,7 +16,7 @@ def write(tmp_path, text, name="extra.yaml"):
 
 def problems_of(*paths):
     with pytest.raises(KnowledgeError) as info:
-        kbmod.load(list(paths))
+        loader.load(list(paths))
     return [str(p) for p in info.value.problems]
 
 
@@ -36,8 +37,8 @@ def test_builtin_loads(kb):
 
 
 def test_extra_file_adds_a_drug(tmp_path):
-    base = kbmod.load()
-    k = kbmod.load([write(tmp_path, DRUG)])
+    base = loader.load()
+    k = loader.load([write(tmp_path, DRUG)])
     assert "testdrug" in k.drugs and k.origin[("drugs", "testdrug")].endswith("extra.yaml")
     assert k.sha256 != base.sha256
 
@@ -67,7 +68,7 @@ def test_schema_problem_named_with_line(tmp_path, yaml_text, line, words):
 
 
 def test_valid_absolute_quantity_is_accepted(tmp_path):
-    k = kbmod.load([write(tmp_path, DRUG + "    doses:\n      - {context: x, schedule: daily, status: label, cite: [statpearls-lms-2020], amount: 12 g}\n")])
+    k = loader.load([write(tmp_path, DRUG + "    doses:\n      - {context: x, schedule: daily, status: label, cite: [statpearls-lms-2020], amount: 12 g}\n")])
     assert str(k.drugs["testdrug"].doses[0].amount) == "12 g"
 
 
@@ -106,7 +107,7 @@ def test_extra_may_not_silently_replace_builtin(tmp_path):
 
 def test_extra_replaces_builtin_when_declared(tmp_path):
     text = DRUG.replace("testdrug:", "ifosfamide:").replace("Testdrug", "Ifosfamide X") + "    replace: true\n"
-    k = kbmod.load([write(tmp_path, text)])
+    k = loader.load([write(tmp_path, text)])
     assert k.drugs["ifosfamide"].name == "Ifosfamide X"
     assert k.origin[("drugs", "ifosfamide")].endswith("extra.yaml")
 
@@ -128,14 +129,14 @@ def test_unknown_top_level_key(tmp_path):
 
 def test_missing_path_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError):
-        kbmod.load([str(tmp_path / "nope.yaml")])
+        loader.load([str(tmp_path / "nope.yaml")])
 
 
 def test_folder_of_extras(tmp_path):
     d = tmp_path / "inst"
     d.mkdir()
     write(d, DRUG, "one.yaml")
-    k = kbmod.load([str(d)])
+    k = loader.load([str(d)])
     assert "testdrug" in k.drugs
 
 
@@ -165,7 +166,7 @@ def test_every_reference_is_used(kb):
 
     for rec in [*kb.drugs.values(), *kb.regimens.values(), *kb.evidence.values(), *kb.classes.values(), *kb.rules.values()]:
         walk(rec)
-    from lmsrx.dosing import ROUNDING_CITE
+    from lmsrx.dosing.checks import ROUNDING_CITE
 
     cited_by_code = {"mosteller-1987", "dubois-1916", *ROUNDING_CITE}  # BSA formulas and the dose rule
     unused = set(kb.references) - used - {"high-dose-ifosfamide-stem-cell"} - cited_by_code
@@ -274,10 +275,8 @@ def test_builtin_base_loads_the_same_with_the_pure_python_parser(kb, monkeypatch
     """PyYAML without libyaml must read the built-in base too, and give the same records."""
     import yaml
 
-    from lmsrx import kb as kbmod
-    from lmsrx import yamlsafe
 
     monkeypatch.setattr(yamlsafe, "_Loader", yaml.SafeLoader)
-    pure = kbmod.load()
+    pure = loader.load()
     assert pure.sha256 == kb.sha256 and pure.drugs == kb.drugs and pure.regimens == kb.regimens
     assert pure.evidence == kb.evidence

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsrx import eligibility, exposure, labelrules
-from lmsrx import kb as kbmod
-from lmsrx import patient as patient_mod
-from lmsrx.labelrules import MET, UNMET, Facts
-from lmsrx.model import span_bounds
+from lmsrx.clinical import eligibility, facts, labelrules, patient
+from lmsrx.clinical.facts import Facts
+from lmsrx.dosing import exposure
+from lmsrx.knowledge import load as loader
+from lmsrx.knowledge.model import span_bounds
+from lmsrx.vocab import MET
 
 
 # ------------------------------------------------------------------ the orders of the issue
@@ -229,7 +230,7 @@ def _facts_meeting(cond) -> dict:
 
 # ------------------------------------------------------------------ options
 def _assess(kb, **desc):
-    return eligibility.assess(kb, patient_mod.from_mapping(desc, kb))
+    return eligibility.assess(kb, patient.from_mapping(desc, kb))
 
 
 def _by_id(answer):
@@ -348,7 +349,7 @@ rules:
 def extended(tmp_path_factory):
     path = tmp_path_factory.mktemp("kb") / "institution.yaml"
     path.write_text(EXTRA, encoding="utf-8")
-    return kbmod.load([str(path)])
+    return loader.load([str(path)])
 
 
 def _class_facts(kb, cls):
@@ -362,7 +363,7 @@ def test_an_institution_can_add_a_member_a_class_and_a_rule(extended):
     assert extended.classes_of("newdrug-test") == ("vinca-test",)
     assert {r.id for r in extended.rules_for("doxorubicin")} >= {"test-class-rule"}
     assert "test-class-rule" in {r.id for r in extended.rules_for("idarubicin-test")}
-    found = _by_id(eligibility.assess(extended, patient_mod.from_mapping({"line": 2, "crcl": 10}, extended)))
+    found = _by_id(eligibility.assess(extended, patient.from_mapping({"line": 2, "crcl": 10}, extended)))
     for reg in extended.regimens.values():
         if set(reg.drugs) & set(extended.members("anthracycline")):
             assert found[reg.id].status == "excluded", reg.id
@@ -400,18 +401,18 @@ def test_extending_an_unknown_class_or_adding_a_member_twice_is_refused(tmp_path
     bad = tmp_path / "bad.yaml"
     bad.write_text("classes:\n  nosuch:\n    extend: true\n    members:\n      - {drug: doxorubicin, cite: [statpearls-lms-2020]}\n")
     with pytest.raises(KnowledgeError) as err:
-        kbmod.load([str(bad)])
+        loader.load([str(bad)])
     assert "bad.yaml:2" in str(err.value.problems[0]) and "no class 'nosuch'" in str(err.value.problems[0])
     twice = tmp_path / "twice.yaml"
     twice.write_text("classes:\n  anthracycline:\n    extend: true\n    members:\n      - {drug: doxorubicin, cite: [statpearls-lms-2020]}\n")
     with pytest.raises(KnowledgeError) as err:
-        kbmod.load([str(twice)])
+        loader.load([str(twice)])
     assert "already in the class" in str(err.value.problems[0])
     rule = tmp_path / "rule.yaml"
     rule.write_text("rules:\n  r:\n    applies_to: [nosuch]\n    topic: renal\n    action: caution\n    when: [{crcl_ml_min: '< 5'}]\n"
                     "    text: t\n    cite: [statpearls-lms-2020]\n")
     with pytest.raises(KnowledgeError) as err:
-        kbmod.load([str(rule)])
+        loader.load([str(rule)])
     assert "rule.yaml:2" in str(err.value.problems[0]) and "neither a drug nor a drug class" in str(err.value.problems[0])
 
 
@@ -489,7 +490,7 @@ def test_parsing_a_long_value_is_quick_and_refused():
     start = time.perf_counter()
     for value in ("1" + " " * 100_000 + "z", "1" + " " * 30 + "x" + " " * 30 + "uln"):
         with pytest.raises(UsageError):
-            labelrules.read({"ast": value, "bilirubin": value})
+            facts.read({"ast": value, "bilirubin": value})
     assert time.perf_counter() - start < 1
 
 
@@ -514,13 +515,13 @@ def test_a_seen_once_record_never_makes_an_answer_milder(tmp_path):
 
     path = tmp_path / "ratio.yaml"
     path.write_text(EXTRA_HOSTILE["seen-once ratio"], encoding="utf-8")
-    kb = kbmod.load([str(path)])
+    kb = loader.load([str(path)])
     r = dose("doxorubicin", "75 mg/m2", bsa=1.8, cumulative=["pld=500 mg/m2", "doxorubicin=0"], kb=kb).value
     assert r.verdict == "exceeds"
     path = tmp_path / "member.yaml"
     path.write_text(EXTRA_HOSTILE["seen-once member"], encoding="utf-8")
-    kb = kbmod.load([str(path)])
-    found = _by_id(eligibility.assess(kb, patient_mod.from_mapping({"line": 2, "prior": ["gemcitabine"]}, kb)))
+    kb = loader.load([str(path)])
+    found = _by_id(eligibility.assess(kb, patient.from_mapping({"line": 2, "prior": ["gemcitabine"]}, kb)))
     assert found["trabectedin"].status == "excluded"  # a seen-once membership does not make gemcitabine an anthracycline here
 
 
@@ -540,7 +541,7 @@ def test_hostile_classes_and_rules_are_refused(tmp_path, text, message):
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeError) as err:
-        kbmod.load([str(path)])
+        loader.load([str(path)])
     assert any(message in str(p) and "bad.yaml:" in str(p) for p in err.value.problems), err.value.problems
 
 
@@ -549,6 +550,6 @@ def test_an_undecided_institution_contraindication_is_conditional(tmp_path):
     path.write_text("rules:\n  ci:\n    applies_to: [anthracycline]\n    topic: contraindication\n    action: contraindicated\n"
                     "    when: [{bilirubin_mg_dl: '> 2'}, {crcl_ml_min: '< 40'}]\n    text: t\n    status: institution\n"
                     "    cite: [statpearls-lms-2020]\n", encoding="utf-8")
-    kb = kbmod.load([str(path)])
-    found = _by_id(eligibility.assess(kb, patient_mod.from_mapping({"line": 1, "prior": ["none"], "crcl": 50}, kb)))
+    kb = loader.load([str(path)])
+    found = _by_id(eligibility.assess(kb, patient.from_mapping({"line": 1, "prior": ["none"], "crcl": 50}, kb)))
     assert found["doxorubicin"].status == "conditional" and any("bilirubin" in n for n in found["doxorubicin"].needs)

@@ -5,10 +5,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lmsrx import labelrules
+from lmsrx.clinical import facts, labelrules
+from lmsrx.clinical.facts import Facts
+from lmsrx.dosing import labels as dose_labels
 from lmsrx.errors import UsageError
-from lmsrx.labelrules import MET, UNKNOWN, UNMET, Facts
-from lmsrx.model import Condition, Rule, span_bounds
+from lmsrx.knowledge.model import Condition, Rule, span_bounds
+from lmsrx.vocab import MET, UNKNOWN, UNMET
 
 
 def rule(*when: Condition, action: str = "do-not-give", topic: str = "hepatic", **extra) -> Rule:
@@ -73,52 +75,52 @@ def test_a_rule_without_when_is_information():
 
 
 def test_reading_bilirubin_in_each_unit():
-    assert labelrules.read_bilirubin("2.1") == (2.1, None)
-    assert labelrules.read_bilirubin("2.1 mg/dL") == (2.1, None)
-    assert labelrules.read_bilirubin(["1.8 x ULN", "2 mg/dL"]) == (2.0, 1.8)
-    assert labelrules.read_bilirubin("1.8xULN") == (None, 1.8)
-    mg, _ = labelrules.read_bilirubin("85.5 umol/L")
+    assert facts.read_bilirubin("2.1") == (2.1, None)
+    assert facts.read_bilirubin("2.1 mg/dL") == (2.1, None)
+    assert facts.read_bilirubin(["1.8 x ULN", "2 mg/dL"]) == (2.0, 1.8)
+    assert facts.read_bilirubin("1.8xULN") == (None, 1.8)
+    mg, _ = facts.read_bilirubin("85.5 umol/L")
     assert mg == pytest.approx(5.0)
     for bad in ("-1", "nan", "inf", "1e3", "2 mmol/L", True, ["1", "2"], ["1 x ULN", "2x ULN"], "0", "1" * 400):
         with pytest.raises(UsageError):
-            labelrules.read_bilirubin(bad)
+            facts.read_bilirubin(bad)
 
 
 def test_reading_the_other_measures():
-    facts = labelrules.read({"hepatic": "Severe", "child_pugh": "b", "ast": "2.5 x ULN", "alt": 3, "alp": "2",
-                             "crcl": "45 mL/min", "creatinine": "442 umol/L"}, age=70)
-    assert (facts.hepatic, facts.child_pugh, facts.ast_uln, facts.alt_uln, facts.alp_uln) == ("severe", "B", 2.5, 3.0, 2.0)
-    assert facts.crcl_ml_min == 45 and facts.creatinine_mg_dl == pytest.approx(5.0) and facts.age_years == 70
+    read = facts.read({"hepatic": "Severe", "child_pugh": "b", "ast": "2.5 x ULN", "alt": 3, "alp": "2",
+                            "crcl": "45 mL/min", "creatinine": "442 umol/L"}, age=70)
+    assert (read.hepatic, read.child_pugh, read.ast_uln, read.alt_uln, read.alp_uln) == ("severe", "B", 2.5, 3.0, 2.0)
+    assert read.crcl_ml_min == 45 and read.creatinine_mg_dl == pytest.approx(5.0) and read.age_years == 70
     for key, bad in (("child_pugh", "D"), ("crcl", 0), ("crcl", 10**9), ("ast", float("nan")), ("hepatic", "bad"),
                      ("creatinine", "1 g/L"), ("crcl", 1e400)):
         with pytest.raises(UsageError):
-            labelrules.read({key: bad})
+            facts.read({key: bad})
 
 
 @given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
                  st.lists(st.text(max_size=10), max_size=3)))
 def test_reading_any_value_never_crashes(value):
-    for key in labelrules.KEYS:
+    for key in facts.KEYS:
         try:
-            labelrules.read({key: value})
+            facts.read({key: value})
         except UsageError:
             pass
 
 
 def test_seen_once_no_adjustment_never_makes_a_check_milder():
     r = rule(Condition(crcl_ml_min="30-89"), topic="renal", action="no-adjustment", seen_once=True)
-    result, why = labelrules._met(r)
+    result, why = dose_labels.met_result(r)
     assert result == "warning" and why.startswith("not verified")
     confirmed = rule(Condition(crcl_ml_min="30-89"), topic="renal", action="no-adjustment")
-    assert labelrules._met(confirmed)[0] == "ok"
+    assert dose_labels.met_result(confirmed)[0] == "ok"
 
 
 @pytest.mark.parametrize("action, result", [("contraindicated", "exceeds"), ("do-not-give", "exceeds"),
                                             ("not-recommended", "warning"), ("caution", "warning"), ("no-data", "warning")])
 def test_what_each_action_does_when_it_holds(action, result):
-    assert labelrules._met(rule(Condition(hepatic=("severe",)), action=action))[0] == result
+    assert dose_labels.met_result(rule(Condition(hepatic=("severe",)), action=action))[0] == result
 
 
 def test_no_data_is_never_ok():
-    result, why = labelrules._met(rule(Condition(hepatic=("severe",)), action="no-data"))
+    result, why = dose_labels.met_result(rule(Condition(hepatic=("severe",)), action="no-data"))
     assert result != "ok" and "not verified" in why

@@ -1,8 +1,8 @@
 """Issue 13: the newer trials, with their figures on the right arms (numbers typed from the source records)."""
 import pytest
 
-from lmsrx import eligibility
-from lmsrx.patient import from_mapping
+from lmsrx.clinical import eligibility, strength
+from lmsrx.clinical.patient import from_mapping
 
 # (evidence id, end point name starts with, origin, values in the order of the record's arms)
 FIGURES = [
@@ -38,7 +38,7 @@ def test_negative_records_count_as_no_support(kb):
     assert kb.evidence["hensley-2018-gog0277-adjuvant-ulms"].lms_result == "negative"
     assert kb.evidence["blay-2019-eribulin-lms-subgroup"].lms_result == "negative"
     reg = kb.regimens["adjuvant-gemcitabine-docetaxel-uterine"]
-    assert reg.newer_than_source and eligibility.strength(kb, reg) == eligibility.OTHER
+    assert reg.newer_than_source and strength.strength(kb, reg) == strength.OTHER
 
 
 def test_line_one_puts_doxorubicin_options_with_phase_three_evidence_above_those_without(kb):

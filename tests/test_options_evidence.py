@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lmsrx import eligibility, figures
-from lmsrx.patient import from_mapping
+from lmsrx.clinical import eligibility, figures, strength
+from lmsrx.clinical.patient import from_mapping
+from lmsrx.output import options as option_views
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "lmsrx" / "schemas" / "options.schema.json").read_text())
 
@@ -215,12 +216,11 @@ def _valid(kb, desc):
 @settings(max_examples=200, deadline=None)
 @given(desc=PATIENTS)
 def test_no_candidate_shows_a_figure_of_an_arm_not_its_own(kb, desc):
-    from lmsrx import views
 
     p = _valid(kb, desc)
     if p is None:
         return
-    data = views.options_data(kb, eligibility.assess(kb, p))
+    data = option_views.options_data(kb, eligibility.assess(kb, p))
     for c in data["candidates"]:
         for e in c["evidence"]:
             if not e["tested_this_regimen"]:
@@ -251,9 +251,9 @@ def test_a_losing_arm_gains_no_strength(kb, run):
     # gemcitabine alone: nothing from SARC002 (the weaker arm), phase II from TAXOGEM (no arm favoured)
     assert line2["gemcitabine"].strength_label == "phase II"
     sarc = kb.evidence["sarc002"]
-    assert not eligibility.supports(sarc, kb.regimens["gemcitabine"]) and eligibility.supports(sarc, kb.regimens["gemcitabine-docetaxel"])
+    assert not strength.supports(sarc, kb.regimens["gemcitabine"]) and strength.supports(sarc, kb.regimens["gemcitabine-docetaxel"])
     lms04 = kb.evidence["lms-04"]
-    assert not eligibility.supports(lms04, kb.regimens["doxorubicin"])  # the control arm LMS-04 did not favour
+    assert not strength.supports(lms04, kb.regimens["doxorubicin"])  # the control arm LMS-04 did not favour
     data = json.loads(run("options", "--line", "2", "--prior", "doxorubicin", "--format", "json").stdout)
     gem = next(c for c in data["candidates"] if c["id"] == "gemcitabine")
     sarc002 = next(e for e in gem["evidence"] if e["id"] == "sarc002")

@@ -2,10 +2,11 @@
 import json
 
 import pytest
-
 from golden_util import check
-from lmsrx import orders
+
 from lmsrx.errors import UsageError
+from lmsrx.orders import order as order_mod
+from lmsrx.orders import verify as verify_mod
 
 GEM_DOC = """\
 id: bed-12 C3
@@ -31,7 +32,7 @@ NEOADJ = {
 
 
 def sheet(kb, doc):
-    return orders.verify(kb, orders.from_mapping(doc, kb))
+    return verify_mod.verify(kb, order_mod.from_mapping(doc, kb))
 
 
 def results(s, where=None, rule=None):
@@ -187,7 +188,7 @@ def test_order_needs_one_input(run):
 
 def test_order_patient_bsa_from_height_weight_is_bounded(kb):
     with pytest.raises(UsageError):
-        orders.from_mapping({"patient": {"height_cm": 250, "weight_kg": 350},
+        order_mod.from_mapping({"patient": {"height_cm": 250, "weight_kg": 350},
                              "lines": [{"drug": "gemcitabine", "dose": "900 mg/m2", "days": [1]}]}, kb)
 
 
@@ -197,14 +198,14 @@ def test_hostile_orders_are_refused_or_flagged(run, kb, tmp_path):
     assert r.exit_code == 2 and "duplicate key 'dose'" in r.stderr
     for bad_id in ("\ud800", "a\x1b[2Jb", "x\u202ey", "ok\nOrder y: OK"):
         with pytest.raises(UsageError):
-            orders.from_mapping({"id": bad_id, "patient": {"bsa_m2": 1.8},
+            order_mod.from_mapping({"id": bad_id, "patient": {"bsa_m2": 1.8},
                                  "lines": [{"drug": "doxorubicin", "dose": "75 mg/m2", "days": [1]}]}, kb)
     past = {"patient": {"bsa_m2": 1.8}, "cycle_days": 28, "lines": [{"drug": "doxorubicin", "dose": "37.5 mg/m2", "days": [1, 29]}]}
     with pytest.raises(UsageError, match="past the end of a 28-day cycle"):
-        orders.from_mapping(past, kb)
+        order_mod.from_mapping(past, kb)
     for empty in (False, {}, 0.0):
         with pytest.raises(UsageError):
-            orders.from_mapping({**NEOADJ, "cumulative": empty}, kb)
+            order_mod.from_mapping({**NEOADJ, "cumulative": empty}, kb)
 
 
 def test_two_anthracyclines_in_one_cycle_exceed(kb):

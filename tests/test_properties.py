@@ -4,9 +4,10 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsrx import eligibility, views
+from lmsrx.clinical import eligibility
+from lmsrx.clinical.patient import BIOMARKERS, CONDITIONS, GRADES, MARGINS, SETTINGS, SITES, from_mapping
 from lmsrx.errors import UsageError
-from lmsrx.patient import BIOMARKERS, CONDITIONS, GRADES, MARGINS, SETTINGS, SITES, from_mapping
+from lmsrx.output import options as option_views
 
 DRUG_NAMES = ["doxorubicin", "adriamycin", "gemcitabine", "trabectedin", "yondelis", "pld", "ifosfamide",
               "anthracycline", "pazopanib", "eribulin", "none", "dacarbazine", "olaratumab"]
@@ -36,7 +37,7 @@ def test_any_valid_patient(kb, desc):
     except UsageError:
         return  # contradictions are usage errors, by design
     answer = eligibility.assess(kb, p)
-    data = json.loads(json.dumps(views.options_data(kb, answer, explain=True), allow_nan=False))
+    data = json.loads(json.dumps(option_views.options_data(kb, answer, explain=True), allow_nan=False))
     assert len(data["candidates"]) + len(data["excluded"]) == len(kb.regimens)
     for c in data["candidates"]:
         drugs = [kb.drugs[d] for d in c["drugs"]]

@@ -4,7 +4,8 @@ import io
 
 import pytest
 
-from lmsrx.render import Section, Terminal, View, render
+from lmsrx.output.render import render
+from lmsrx.output.view import Section, Terminal, View
 
 HOSTILE = "[/trials] [link=http://evil.example]click[/link] [bold]x[/bold] :pill: =HYPERLINK(\"x\")"
 
@@ -62,7 +63,7 @@ def test_force_color_and_no_color():
 
 
 def test_tsv_and_csv_neutralise_formulas_and_escapes():
-    from lmsrx.render import _csv_safe, _tsv_safe, dumps
+    from lmsrx.output.render import _csv_safe, _tsv_safe, dumps
 
     assert _tsv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _tsv_safe(" =1+1") == "' =1+1"
     assert _tsv_safe("a\x1b[2Jb\u202e") == "a\\x1b[2Jb\\u202e"
@@ -71,7 +72,7 @@ def test_tsv_and_csv_neutralise_formulas_and_escapes():
 
 
 def test_yaml_escapes_of_control_characters_are_refused():
-    from lmsrx.yamlsafe import load_yaml
+    from lmsrx.knowledge.yamlsafe import load_yaml
 
     for text in ('a: "\\e[2J"\n', 'a: "\\x07"\n', 'a: "\\u202e"\n', "a: \"\\x9b\"\n"):
         value, problems = load_yaml(text.encode(), "x.yaml")

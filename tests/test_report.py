@@ -60,7 +60,7 @@ def test_the_page_parses_and_is_self_contained(run, tmp_path):
 def test_every_candidate_and_every_number_is_the_options_json(run, tmp_path):
     text = html.unescape(page(run, tmp_path))
     data = json.loads(run("options", *PATIENT, "--json").stdout)
-    from lmsrx import figures
+    from lmsrx.clinical import figures
 
     for c in data["candidates"]:
         assert f'id="opt-{c["id"]}"' in text and c["name"] in text

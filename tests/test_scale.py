@@ -4,10 +4,12 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lmsrx import artefact, eligibility, patient, views
+from lmsrx.clinical import eligibility, patient
 from lmsrx.errors import UsageError
-from lmsrx import kb as kbmod
-from lmsrx.render import dumps
+from lmsrx.knowledge import artefact, build, files
+from lmsrx.knowledge import load as loader
+from lmsrx.output import options as option_views
+from lmsrx.output.render import dumps
 
 PATIENTS = [{"id": f"P{i}", "line": 1 + i % 3, "histology": ["uterine", "extremity", "trunk"][i % 3],
              **({"prior": ["doxorubicin"]} if i % 2 else {}), **({"biomarkers": ["er-positive"]} if i % 5 == 0 else {})}
@@ -15,9 +17,9 @@ PATIENTS = [{"id": f"P{i}", "line": 1 + i % 3, "histology": ["uterine", "extremi
 
 
 def test_the_artefact_equals_a_fresh_validation(tmp_path):
-    fresh = kbmod.load(compiled=False)
-    path = artefact.write(str(tmp_path / "kb.pickle"))
-    built = artefact.load(path)
+    fresh = loader.load(compiled=False)
+    path = build.build(str(tmp_path / "kb.pickle"))
+    built = artefact.read(files.builtin_stamp(), path)
     assert built is not None
     assert built.sha256 == fresh.sha256 and built.files == fresh.files and built.meta == fresh.meta
     for kind in ("references", "drugs", "evidence", "regimens", "classes", "rules"):
@@ -25,18 +27,15 @@ def test_the_artefact_equals_a_fresh_validation(tmp_path):
     assert built.origin == fresh.origin and built == fresh
 
 
-def test_a_stale_or_damaged_artefact_is_ignored(monkeypatch, tmp_path):
-    from lmsrx import files
-
-    path = artefact.write(str(tmp_path / "kb.pickle"))
+def test_a_stale_or_damaged_artefact_is_ignored(tmp_path):
+    path = build.build(str(tmp_path / "kb.pickle"))
     real = files.builtin_stamp()
     assert real and all(len(entry) == 3 for entry in real)
+    assert artefact.read(real, path) is not None
     edited = [[name, size, crc ^ (name == "drugs.yaml")] for name, size, crc in real]  # one file's content changed
-    monkeypatch.setattr(files, "builtin_stamp", lambda: edited)
-    assert artefact.load(path) is None  # made from other YAML: ignored
-    monkeypatch.undo()
+    assert artefact.read(edited, path) is None  # made from other YAML: ignored
     (tmp_path / "bad.pickle").write_bytes(b"not a pickle")
-    assert artefact.load(str(tmp_path / "bad.pickle")) is None and artefact.load(str(tmp_path / "none")) is None
+    assert artefact.read(real, str(tmp_path / "bad.pickle")) is None and artefact.read(real, str(tmp_path / "none")) is None
 
 
 def test_reported_precision_survives_the_artefact(kb):
@@ -50,7 +49,7 @@ def test_fast_batch_line_is_exactly_dumps(kb):
     for i, desc in enumerate(PATIENTS, start=1):
         answer = eligibility.assess(kb, patient.from_mapping(desc, kb))
         for explain in (False, True):
-            assert views.options_line(kb, answer, explain, i) == dumps({"line": i, **views.options_data(kb, answer, explain)})
+            assert option_views.options_line(kb, answer, explain, i) == dumps({"line": i, **option_views.options_data(kb, answer, explain)})
 
 
 def test_compact_and_jobs(run, tmp_path):
@@ -128,11 +127,11 @@ def test_a_shared_memo_gives_each_patient_the_answer_it_would_get_alone(kb, desc
             continue
         alone, shared = eligibility.assess(kb, p), eligibility.assess(kb, p, memo)
         for explain in (False, True):
-            expected = dumps({"line": i, **views.options_data(kb, alone, explain)})
-            assert views.options_data(kb, shared, explain) == views.options_data(kb, alone, explain)
-            assert views.options_line(kb, shared, explain, i) == expected
-            assert views.options_line(kb, alone, explain, i) == expected
-        assert views.options_compact_line(shared, i) == dumps(views.options_compact(alone, i))
+            expected = dumps({"line": i, **option_views.options_data(kb, alone, explain)})
+            assert option_views.options_data(kb, shared, explain) == option_views.options_data(kb, alone, explain)
+            assert option_views.options_line(kb, shared, explain, i) == expected
+            assert option_views.options_line(kb, alone, explain, i) == expected
+        assert option_views.options_compact_line(shared, i) == dumps(option_views.options_compact(alone, i))
 
 
 def test_the_memo_stays_bounded(kb, monkeypatch):

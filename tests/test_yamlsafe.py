@@ -1,7 +1,7 @@
 """One test per loader hazard: each is refused with file and line."""
 import pytest
 
-from lmsrx.yamlsafe import MAX_BYTES, MAX_DEPTH, load_yaml
+from lmsrx.knowledge.yamlsafe import MAX_BYTES, MAX_DEPTH, load_yaml
 
 
 def problems(text, path="x.yaml"):

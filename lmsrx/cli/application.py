@@ -13,10 +13,10 @@ from typing import Any, Callable, List, Optional
 
 import typer
 
-from lmsrx import __version__
 from lmsrx.cli.params import KB_HELP
 from lmsrx.environment import Environment
 from lmsrx.errors import ExitCode, Interrupted, KnowledgeError, LmsrxError, OutputClosed
+from lmsrx.version import __version__
 
 HELP = """Treatment options and dosing rules for leiomyosarcoma (LMS), with their evidence.
 
@@ -55,7 +55,7 @@ app.add_typer(kb_app, name="kb")
 
 def _version(value: bool) -> None:
     if value:
-        from lmsrx.files import builtin_version
+        from lmsrx.knowledge.files import builtin_version
 
         typer.echo(f"lmsrx {__version__} (knowledge base {builtin_version()})")
         raise typer.Exit()
@@ -88,21 +88,21 @@ def environment(ctx: typer.Context, kb: list[str] | None = None, no_pager: bool 
 
 
 def load_kb(env: Environment, extra: list[str] | None = None) -> Any:
-    from lmsrx.kb import load
+    from lmsrx.knowledge.load import load
 
     return load([*env.extra_kb, *(extra or [])])
 
 
 def emit(env: Environment, view: Any, fmt: str | None, color: str = "auto") -> None:
     """The one way a command writes its answer: the format asked (or the default), then :func:`lmsrx.render.render`."""
-    from lmsrx.render import default_format, render
+    from lmsrx.output.render import default_format, render
 
     term = terminal(env, color)
     render(view, fmt or default_format(term, view), term, env.stdout)
 
 
 def terminal(env: Environment, color: str = "auto") -> Any:
-    from lmsrx.render import Terminal
+    from lmsrx.output.view import Terminal
 
     return Terminal(is_tty=env.stdout_isatty, width=env.width(), color=env.color(color), height=env.lines,
                     pager=env.stdout_isatty and not env.no_pager, pager_command=env.pager, less=env.less)
@@ -227,7 +227,8 @@ def run(call: Callable[[], Any], env: Environment) -> int:
 # ------------------------------------------------------------------ writing, shared by the commands
 def write_document(env: Environment, view: Any, fmt: str, output: str | None) -> None:
     """A page to a file (``-o``) or stdout, through the one render layer."""
-    from lmsrx.render import Terminal, render
+    from lmsrx.output.render import render
+    from lmsrx.output.view import Terminal
     from lmsrx.text import clean
 
     if output is None:
@@ -256,7 +257,7 @@ def batch_format(fmt: str | None) -> str:
 
 def write_batch(env: Environment, results: Any, fmt: str) -> int:
     """Stream batch answers as they come: one NDJSON line each, or csv/tsv rows with one header; the worst exit code."""
-    from lmsrx.render import write_rows
+    from lmsrx.output.render import write_rows
 
     worst, header = 0, True
     for result in results:

@@ -43,7 +43,7 @@ def drugs(
     color: ColorOpt = "auto", kb: KbOpt = None, no_pager: NoPagerOpt = False,
 ) -> None:
     """List the drugs (one id per line when piped)."""
-    from lmsrx import views
+    from lmsrx.output import drugs as drug_views
     from lmsrx.vocab import did_you_mean
 
     env = environment(ctx, kb, no_pager)
@@ -56,7 +56,7 @@ def drugs(
     status = plain(status)
     items = [d for d in base.drugs.values() if (drug_class is None or drug_class in base.classes_of(d.id))
              and (status is None or d.lms_status == status)]
-    emit(env, views.drugs(base, items), plain(fmt), plain(color))
+    emit(env, drug_views.drugs(base, items), plain(fmt), plain(color))
     raise typer.Exit(0)
 
 

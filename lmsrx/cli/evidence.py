@@ -44,7 +44,7 @@ def trials(
     color: ColorOpt = "auto", kb: KbOpt = None, no_pager: NoPagerOpt = False,
 ) -> None:
     """List the evidence records (trials, analyses, guideline and review statements)."""
-    from lmsrx import views
+    from lmsrx.output import evidence as evidence_views
 
     env = environment(ctx, kb, no_pager)
     base = load_kb(env)
@@ -52,7 +52,7 @@ def trials(
     setting = plain(setting)
     items = [e for e in base.evidence.values()
              if (drug_id is None or drug_id in e.drugs) and (setting is None or setting in e.settings)]
-    emit(env, views.trials(base, items, plot, terminal(env, plain(color)).width), plain(fmt), plain(color))
+    emit(env, evidence_views.trials(base, items, plot, terminal(env, plain(color)).width), plain(fmt), plain(color))
     raise typer.Exit(0)
 
 
@@ -69,8 +69,8 @@ def search(
     Example:
       lmsrx search hepatotoxicity
     """
-    from lmsrx import search as search_mod
-    from lmsrx import views
+    from lmsrx.knowledge import search as kb_search
+    from lmsrx.output import evidence as evidence_views
 
     env = environment(ctx, kb, no_pager)
     query = " ".join(text)
@@ -79,7 +79,7 @@ def search(
     if len(query) > 500:
         raise UsageError("search text is limited to 500 characters")
     base = load_kb(env)
-    emit(env, views.search(search_mod.search(base, query, limit), query), plain(fmt), plain(color))
+    emit(env, evidence_views.search(kb_search.search(base, query, limit), query), plain(fmt), plain(color))
     raise typer.Exit(0)
 
 
@@ -98,7 +98,7 @@ def cite(
       lmsrx cite demetri-2016-trabectedin --format bibtex
       lmsrx cite palette --format ris
     """
-    from lmsrx import views
+    from lmsrx.output import evidence as evidence_views
 
     env = environment(ctx, kb, no_pager)
     base = load_kb(env)
@@ -110,5 +110,5 @@ def cite(
         if record is None:
             base.lookup("references", key, "reference")
         refs = list(record.cite)
-    emit(env, views.citations(base, refs), plain(fmt), "never")
+    emit(env, evidence_views.citations(base, refs), plain(fmt), "never")
     raise typer.Exit(0)

@@ -17,11 +17,11 @@ def kb_check(
     fmt: FormatOpt = None, color: ColorOpt = "auto", kb: KbOpt = None, no_pager: NoPagerOpt = False,
 ) -> None:
     """Validate the built-in knowledge base plus extra files; exit 4 listing every problem as file:line."""
-    from lmsrx import kb as kb_mod
-    from lmsrx import views
+    from lmsrx.knowledge import load as loader
+    from lmsrx.output import knowledge as kb_views
 
     env = environment(ctx, kb, no_pager)
-    emit(env, views.kb_check(kb_mod.load([*env.extra_kb, *(paths or [])], compiled=False)), plain(fmt), plain(color))
+    emit(env, kb_views.kb_check(loader.load([*env.extra_kb, *(paths or [])], compiled=False)), plain(fmt), plain(color))
     raise typer.Exit(0)
 
 
@@ -29,8 +29,8 @@ def kb_check(
 def kb_info(ctx: typer.Context, fmt: FormatOpt = None, color: ColorOpt = "auto", kb: KbOpt = None,
             no_pager: NoPagerOpt = False) -> None:
     """Version, review date, record counts, sha256 of the content, and sources."""
-    from lmsrx import views
+    from lmsrx.output import knowledge as kb_views
 
     env = environment(ctx, kb, no_pager)
-    emit(env, views.kb_info(load_kb(env)), plain(fmt), plain(color))
+    emit(env, kb_views.kb_info(load_kb(env)), plain(fmt), plain(color))
     raise typer.Exit(0)

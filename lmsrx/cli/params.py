@@ -31,9 +31,9 @@ NOCASE = {"case_sensitive": False}
 
 
 def complete(kind: str, extra: tuple[str, ...] = (), classes: bool = False):
-    """Complete names of one kind (plus the class ids, and ``extra`` words): :func:`lmsrx.files.completions`."""
+    """Complete names of one kind (plus the class ids, and ``extra`` words): :func:`lmsrx.knowledge.names.completions`."""
     def completer(incomplete: str) -> list[str]:
-        from lmsrx.files import completions
+        from lmsrx.knowledge.names import completions
 
         return completions(kind, incomplete, extra, classes)
 

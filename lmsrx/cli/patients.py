@@ -123,9 +123,9 @@ def report(
     """
     import datetime
 
-    from lmsrx import __version__ as version
-    from lmsrx import api, views
-    from lmsrx import report as report_mod
+    from lmsrx import api
+    from lmsrx.output import report as report_views
+    from lmsrx.version import __version__ as version
 
     env = environment(ctx, kb, no_pager)
     flags = dict(setting=setting, line=line, histology=histology, grade=grade, size=size, depth=depth, age=age, margin=margin,
@@ -135,7 +135,7 @@ def report(
     base = load_kb(env)
     answer = api.options(patient_mapping(env, patient, flags), base).value
     generated = os.environ.get("LMSRX_REPORT_DATE") or datetime.date.today().isoformat()
-    view = views.report(report_mod.board(base, answer, generated, version))
+    view = report_views.report(report_views.board(base, answer, generated, version))
     write_document(env, view, plain(fmt) or ("html" if _is_html(output) else "markdown"), output)
     raise typer.Exit(int(options_status(len(answer.candidates))))
 
@@ -162,8 +162,7 @@ def compare(
       lmsrx compare gemcitabine-docetaxel doxorubicin --format html -o compare.html
       lmsrx compare palette trabectedin-vs-dacarbazine
     """
-    from lmsrx import report as report_mod
-    from lmsrx import views
+    from lmsrx.output import compare as compare_views
 
     env = environment(ctx, kb, no_pager)
     if len(names) < 2:
@@ -171,7 +170,7 @@ def compare(
     if len(names) > 6:
         raise UsageError("compare at most six at a time")
     base = load_kb(env)
-    view = views.compare(base, report_mod.compare(base, names))
+    view = compare_views.compare(base, compare_views.side_by_side(base, names))
     fmt = plain(fmt)
     if fmt == "html" or output is not None:
         write_document(env, view, fmt or ("html" if _is_html(output) else "markdown"), output)

@@ -1,186 +1,22 @@
-"""Every output format lives here: table (Rich), json, ndjson, csv, tsv, markdown.
-
-Commands hand over a :class:`View` (built by :mod:`lmsrx.views`) and the facts
-about the terminal; nothing else in lmsrx writes formatted data. Rich is
-imported only inside :func:`_table`, and every piece of knowledge-base text is
-wrapped in ``rich.text.Text`` so it is never read as markup.
-"""
+"""The table for people: Rich, imported here only, every piece of knowledge-base text wrapped in rich.text.Text so that it is never read as markup; long output paged on a terminal."""
 from __future__ import annotations
 
-import csv
 import io
-import json
 import os
 import re
-from lmsrx.records import field, record
 from typing import Any, TextIO
 
-from lmsrx.text import clean, escape_json  # noqa: F401 - the unsafe-text policy (lmsrx.text), used for every format
-
-FORMATS = ("table", "json", "ndjson", "csv", "tsv", "markdown")
-
-
-@record
-class Terminal:
-    """What we know about stdout, decided once in the CLI and passed down."""
-
-    is_tty: bool = False
-    width: int = 80
-    color: bool = False
-    height: int = 24
-    pager: bool = False  # page output longer than the screen (a terminal only)
-    pager_command: str = ""  # $PAGER (default less)
-    less: str | None = None  # $LESS
-
-
-@record
-class Section:
-    """One block of a human table: a heading, column names and rows of cells."""
-
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-    note: str | None = None
-
-
-@record
-class View:
-    """A result ready to print in any format.
-
-    ``data`` is the JSON document; ``rows`` the flat records for csv/tsv (one
-    header, rectangular); ``sections``/``lines`` the human layout; ``items``
-    what ndjson prints one per line (``data`` as one line when absent).
-    """
-
-    title: str
-    data: Any
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-    items: list[Any] | None = None
-    footer: list[str] = field(default_factory=list)
-    plain: list[str] | None = None  # one line each when piped with no --format (e.g. ids)
-    documents: dict[str, str] = field(default_factory=dict)  # preformatted outputs by format (citations)
-
-
-def default_format(terminal: Terminal, view: View | None = None) -> str:
-    """table on a terminal; piped, a plain list where the view has one (``lmsrx drugs``), else tsv."""
-    if terminal.is_tty:
-        return "table"
-    return "plain" if view is not None and view.plain is not None else "tsv"
-
-
-def render(view: View, fmt: str, terminal: Terminal, out: TextIO) -> None:
-    if fmt in view.documents:
-        out.write(clean(view.documents[fmt]) + "\n")  # never a raw escape
-    elif fmt in ("json", "csl-json"):
-        out.write(dumps(view.data, indent=2) + "\n")
-    elif fmt == "ndjson":
-        for item in view.items if view.items is not None else [view.data]:
-            out.write(dumps(item) + "\n")
-    elif fmt in ("csv", "tsv"):
-        out.write(_delimited(view.rows, fmt))
-    elif fmt == "markdown":
-        out.write(_markdown(view))
-    elif fmt == "plain":
-        out.write("".join(clean(line) + "\n" for line in view.plain or []))
-    else:
-        _table(view, terminal, out)
-
-
-ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))  # compact, reused
-
-
-def dumps(data: Any, indent: int | None = None) -> str:
-    """JSON with C1 controls, bidi controls and line-separator characters written as escapes."""
-    if indent is None:
-        return escape_json(ENCODER.encode(data))
-    return escape_json(json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False))
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return "; ".join(_cell(v) for v in value)
-    return str(value)
-
-
-def _delimited(rows: list[dict[str, Any]], fmt: str, header: bool = True) -> str:
-    if not rows:
-        return ""
-    keys = list(rows[0])
-    buf = io.StringIO()
-    if fmt == "csv":
-        writer = csv.writer(buf, lineterminator="\n")
-        if header:
-            writer.writerow(keys)
-        for row in rows:
-            writer.writerow([_csv_safe(row.get(k)) for k in keys])
-    else:
-        if header:
-            buf.write("\t".join(keys) + "\n")
-        for row in rows:
-            buf.write("\t".join(_tsv_safe(_cell(row.get(k))) for k in keys) + "\n")
-    return buf.getvalue()
-
-
-def write_rows(rows: list[dict[str, Any]], fmt: str, out: TextIO, header: bool) -> None:
-    """Stream csv/tsv rows (batch mode): the header once, then rows as they come."""
-    out.write(_delimited(rows, fmt, header))
-
-
-def _csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (CWE-1236) in text cells; numbers stay numbers."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    return _formula_safe(clean(_cell(value).replace("\r\n", "\n").replace("\r", "\n")).replace("\\x0a", "\n"))
-
-
-def _formula_safe(text: str) -> str:
-    """Neutralise spreadsheet formulas (CWE-1236), leading blanks included."""
-    return "'" + text if text.lstrip(" \t")[:1] in ("=", "+", "-", "@") or text[:1] in ("\t", "\r") else text
-
-
-def _tsv_safe(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return _formula_safe(clean(escaped))
-
-
-# what could open a tag, an entity, a link, a table cell, an escape or (at the start) a block quote
-_MD_SPECIAL = re.compile(r"<(?=[A-Za-z/!?])|&(?=[A-Za-z#])|[\\\[\]|]|^>", re.MULTILINE)
-
-
-def _md(text: Any) -> str:
-    """Markdown text: no HTML, no link or image syntax and no table break from the data; line breaks kept."""
-    safe = _MD_SPECIAL.sub(r"\\\g<0>", clean(text))  # backslash escapes keep "P < 0.001" readable
-    return safe.replace("\n", "<br>")
-
-
-def _markdown(view: View) -> str:
-    parts = [f"## {_md(view.title)}", ""]
-    for line in view.lines:  # each its own paragraph: Markdown would join consecutive lines
-        parts += [_md(line), ""]
-    for sec in view.sections:
-        parts += [f"### {_md(sec.title)}", ""]
-        if sec.note:
-            parts += [_md(sec.note), ""]
-        if sec.rows:
-            parts.append("| " + " | ".join(_md(c) for c in sec.columns) + " |")
-            parts.append("|" + "---|" * len(sec.columns))
-            parts += ["| " + " | ".join(_md(c) for c in row) + " |" for row in sec.rows]
-            parts.append("")
-    for line in view.footer:
-        parts += [_md(line), ""]
-    return "\n".join(parts).rstrip("\n") + "\n"
-
+from lmsrx.output.view import Section, Terminal, View
+from lmsrx.text import clean
 
 STYLES = {"ELIGIBLE": "bold green", "CONDITIONAL": "bold yellow", "EXCLUDED": "red", "OK": "green", "NOTE": "dim",
           "WARNING": "bold yellow", "EXCEEDS": "bold white on red", "MET": "green", "NOT MET": "red", "UNKNOWN": "yellow"}
+
+
 _UNIT_GLUE = re.compile(r"(?<=\d) (?=(?:%|mg|g|mcg|mg/m2|g/m2|mcg/m2|mg/kg|mg/m2/min|m2|kg|cm|min|h|months?|years?|"
                         r"days?|patients?|responses?|cycles?)\b)")
+
+
 _GLUE = "\x00"  # stands for a space that must not break (a number and its unit), while wrapping
 
 
@@ -231,7 +67,7 @@ def _widths(sec: Section, total: int) -> list[int]:
     return widths
 
 
-def _table(view: View, terminal: Terminal, out: TextIO) -> None:
+def draw_table(view: View, terminal: Terminal, out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text

@@ -1,137 +1,54 @@
-"""Load the knowledge base: the built-in YAML plus any extra files, strictly.
+"""Load the knowledge base: the built-in base from its artefact, or the YAML plus any extra files, strictly.
 
-Two passes: the first reads every file and collects ids (so references can be
-checked wherever they point); the second builds typed records. Every problem
-in every file is collected and raised together as one :class:`KnowledgeError`.
-"""
+Two passes: the first reads every file and collects ids (so references can be checked wherever they point); the second builds typed records. Every problem in every file is collected and raised together as one KnowledgeError."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from lmsrx import model, vocab
 from lmsrx.errors import KnowledgeError, Problem, UsageError
-from lmsrx.files import BUILTIN_PREFIX, builtin_files
-from lmsrx.records import field, record
-
-if TYPE_CHECKING:
-    from lmsrx.yamlsafe import LDict
+from lmsrx.knowledge import artefact, model, schema
+from lmsrx.knowledge.base import KnowledgeBase
+from lmsrx.knowledge.files import BUILTIN_PREFIX, builtin_files, builtin_stamp
+from lmsrx.knowledge.yamlsafe import LDict
 
 MAX_BYTES = 1_048_576  # the same limit as lmsrx.yamlsafe's, without importing YAML for a compiled load
 
+
 TOP_KEYS = ("knowledge", *model.KINDS)
+
+
 MAX_FILES = 500
+
+
 MAX_FOLDER_DEPTH = 32
 
 
-@record
-class KnowledgeBase:
-    meta: model.Meta
-    references: dict[str, model.Reference]
-    drugs: dict[str, model.Drug]
-    evidence: dict[str, model.Evidence]
-    regimens: dict[str, model.Regimen]
-    classes: dict[str, model.DrugClass]
-    rules: dict[str, model.Rule]
-    sha256: str
-    files: list[str]
-    origin: dict[tuple[str, str], str] = field(default_factory=dict)
-    cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)  # facts that never change per patient
+_BUILTIN: dict[Any, KnowledgeBase] = {}  # the built-in base, once per process, by the stamp of its YAML
 
-    def memo(self, key: Any, make: Any) -> Any:
-        """A fact derived from the (immutable) records, computed once: strengths, evidence cards, citations."""
-        if key not in self.cache:
-            self.cache[key] = make()
-        return self.cache[key]
 
-    def _drug_index(self) -> dict[str, str]:
-        def index() -> dict[str, str]:
-            out: dict[str, str] = {}
-            for drug in self.drugs.values():
-                for name in (drug.id, drug.name, *drug.brands, *drug.aliases):
-                    out.setdefault(name.casefold(), drug.id)
-            return out
+def load(extra: list[str] | tuple[str, ...] = (), compiled: bool = True) -> KnowledgeBase:
+    """Load and validate the built-in knowledge base plus ``extra`` files or folders.
 
-        return self.memo("drug-index", index)
+    The built-in base alone comes from its artefact (:mod:`lmsrx.knowledge.artefact`) when that was made from exactly the
+    YAML that ships, else from the YAML, validated; once per process either way. Extra files are validated with
+    the built-in YAML on every call. ``compiled=False`` (``kb check``) always validates from YAML."""
+    import gc
 
-    def find_drug(self, name: str) -> model.Drug | None:
-        """A drug by id, generic name, brand or alias, case-insensitively."""
-        drug_id = self._drug_index().get(name.strip().casefold())
-        return self.drugs[drug_id] if drug_id else None
-
-    def lookup(self, kind: str, name: str, what: str) -> Any:
-        """A record by id (drugs: also by name, brand or alias); unknown names suggest the closest."""
-
-        if kind == "drugs":
-            found, pool = self.find_drug(name), self.drug_names()
-        else:
-            found, pool = getattr(self, kind).get(name.strip().lower()), sorted(getattr(self, kind))
-        if found is None:
-            tip = vocab.did_you_mean(name, pool)
-            shown = name if len(name) <= 60 else name[:57] + "..."
-            hint = {"drugs": "'lmsrx drugs' lists them", "evidence": "'lmsrx trials' lists them",
-                    "references": "cite takes a reference, drug, regimen or evidence id ('lmsrx search' finds them)"}.get(
-                kind, "'lmsrx search' finds them")
-            raise UsageError(f"unknown {what} {shown!r}{tip}", hint=hint)
-        return found
-
-    def classes_of(self, drug_id: str, confirmed: bool = False) -> tuple[str, ...]:
-        """The classes a drug belongs to (ids, sorted); ``confirmed``: only memberships not seen once, for a use that
-        would make an answer milder (a seen-once record may make a check stricter, never milder)."""
-        def index() -> dict[tuple[str, bool], tuple[str, ...]]:
-            out: dict[tuple[str, bool], list[str]] = {}
-            for cls in self.classes.values():
-                for m in cls.members:
-                    out.setdefault((m.drug, False), []).append(cls.id)
-                    if not m.seen_once:
-                        out.setdefault((m.drug, True), []).append(cls.id)
-            return {k: tuple(sorted(c)) for k, c in out.items()}
-
-        return self.memo("classes-of", index).get((drug_id, confirmed), ())
-
-    def members(self, class_id: str) -> list[str]:
-        """The drug ids of a class, in the knowledge base's order of drugs."""
-        cls = self.classes.get(class_id)
-        named = {m.drug for m in cls.members} if cls else set()
-        return [d for d in self.drugs if d in named]
-
-    def drugs_named(self, names: tuple[str, ...] | list[str]) -> list[str]:
-        """The drug ids that drug-or-class ids stand for (a class stands for every member), without repeats."""
-        out: list[str] = []
-        for name in names:
-            out += [name] if name in self.drugs else self.members(name)
-        return list(dict.fromkeys(out))
-
-    def rules_for(self, drug_id: str, topic: str | None = None) -> list[model.Rule]:
-        """The rules that reach a drug, directly or through one of its classes (in the order of their ids)."""
-        def index() -> dict[str, list[model.Rule]]:
-            out: dict[str, list[model.Rule]] = {}
-            for rule in self.rules.values():
-                for d in self.drugs_named(rule.applies_to):
-                    out.setdefault(d, []).append(rule)
-            return out
-
-        found = self.memo("rules-for", index).get(drug_id, [])
-        return [r for r in found if topic is None or r.topic == topic]
-
-    def drug_names(self) -> list[str]:
-        return sorted(self._drug_index())
-
-    def counts(self) -> dict[str, int]:
-        """Records of each kind."""
-        return {kind: len(getattr(self, kind)) for kind in model.KINDS}
-
-    def summary(self) -> dict[str, Any]:
-        """What ``kb info`` says of the evidence and references."""
-        def make() -> dict[str, Any]:
-            by_origin: dict[str, list[str]] = {"primary source": [], "checked publication": [], "newer than the source": []}
-            for ev in self.evidence.values():
-                origin = ("newer than the source" if ev.newer_than_source else
-                          "primary source" if "statpearls-lms-2020" in ev.cite else "checked publication")
-                by_origin[origin].append(ev.id)
-            newest = max((r.year for r in self.references.values() if r.year), default=None)
-            return {"evidence_by_origin": by_origin, "newest_reference_year": newest}
-
-        return self.memo("summary", make)
+    if compiled and not extra:
+        stamp = builtin_stamp()
+        key = repr(stamp)
+        if key not in _BUILTIN:
+            ready = artefact.read(stamp)
+            _BUILTIN.clear()
+            _BUILTIN[key] = ready if ready is not None else load((), compiled=False)
+        return _BUILTIN[key]
+    enabled = gc.isenabled()
+    gc.disable()  # building thousands of records: collection pauses would only find nothing to free
+    try:
+        return _assemble(extra)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def expand_paths(paths: list[str]) -> list[tuple[str, str]]:
@@ -224,37 +141,6 @@ def _read_all(handle: Any) -> bytes:
     return handle.read()
 
 
-_BUILTIN: dict[Any, KnowledgeBase] = {}  # the built-in base, once per process, by the stamp of its YAML
-
-
-def load(extra: list[str] | tuple[str, ...] = (), compiled: bool = True) -> KnowledgeBase:
-    """Load and validate the built-in knowledge base plus ``extra`` files or folders.
-
-    The built-in base alone comes from its artefact (:mod:`lmsrx.artefact`) when that was made from exactly the
-    YAML that ships, else from the YAML, validated; once per process either way. Extra files are validated with
-    the built-in YAML on every call. ``compiled=False`` (``kb check``) always validates from YAML."""
-    import gc
-
-    from lmsrx.files import builtin_stamp
-
-    if compiled and not extra:
-        stamp = repr(builtin_stamp())
-        if stamp not in _BUILTIN:
-            from lmsrx import artefact
-
-            ready = artefact.load()
-            _BUILTIN.clear()
-            _BUILTIN[stamp] = ready if ready is not None else load((), compiled=False)
-        return _BUILTIN[stamp]
-    enabled = gc.isenabled()
-    gc.disable()  # building thousands of records: collection pauses would only find nothing to free
-    try:
-        return _assemble(extra)
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _assemble(extra: list[str] | tuple[str, ...]) -> KnowledgeBase:
     sources = [(name, path, True) for name, path in builtin_files()]
     sources += [(name, path, False) for name, path in expand_paths(list(extra))]
@@ -279,8 +165,7 @@ def _digest(read: list[tuple[str, bytes, bool]]) -> str:
 
 def _load(read: list[tuple[str, bytes, bool]], problems: list[Problem], sha256: str, files: list[str]) -> KnowledgeBase:
     """Parse and validate files already read (``problems`` holds what reading found)."""
-    from lmsrx import schema
-    from lmsrx.yamlsafe import LDict, load_yaml
+    from lmsrx.knowledge.yamlsafe import LDict, load_yaml
 
     parsed: list[tuple[str, LDict, bool]] = []
     for shown, data, builtin in read:
@@ -339,7 +224,7 @@ def _collect(parsed: list[tuple[str, LDict, bool]],
              problems: list[Problem]) -> tuple[dict[tuple[str, str], tuple[tuple[str, int], bool]], set[tuple[str, int]]]:
     """First pass: who defines which id (extras may only replace a built-in entry on purpose), and where a
     class is extended (``extend: true``: members, criteria or cautions added to a class declared elsewhere)."""
-    from lmsrx.yamlsafe import LDict
+    from lmsrx.knowledge.yamlsafe import LDict
 
     entries: dict[tuple[str, str], tuple[tuple[str, int], bool]] = {}
     extenders: set[tuple[str, int]] = set()

@@ -7,17 +7,16 @@ to other records are all checked here, and every problem names its line.
 from __future__ import annotations
 
 import calendar
-from lmsrx import records
 import re
 import types
 import typing
 from typing import Any, Literal, Union
 
-from lmsrx import model
-from lmsrx import vocab
+from lmsrx import records, vocab
 from lmsrx.errors import Problem
+from lmsrx.knowledge import model
+from lmsrx.knowledge.yamlsafe import LDict, LList
 from lmsrx.units import Quantity, UnitError, parse_quantity
-from lmsrx.yamlsafe import LDict, LList
 
 _IDENT = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")

@@ -20,9 +20,9 @@ import math
 import re
 from typing import Any
 
-from lmsrx.checks import EPS, Check
+from lmsrx.dosing.checks import EPS, Check
 from lmsrx.errors import UsageError
-from lmsrx.model import CONTEXT_TEXT
+from lmsrx.knowledge.model import CONTEXT_TEXT
 from lmsrx.units import Quantity, fmt
 
 _ZERO = re.compile(r"\s*(?:0+(?:\.0*)?|none)\s*(?:mg/m2|g/m2|mcg/m2|mg|g|mcg)?\s*", re.IGNORECASE)
@@ -32,7 +32,7 @@ UNIT_OF = {"administration": "administrations", "day": "days", "cycle": "cycles"
 
 def parse(kb: Any, items: list[str] | None, default_agent: str | None) -> dict[str, Quantity] | None:
     """``["300 mg/m2"]``, ``["doxorubicin=300 mg/m2", "pld=100 mg/m2"]`` or ``["0"]`` -> {drug id: quantity}."""
-    from lmsrx.dosing import parse_dose
+    from lmsrx.dosing.body import parse_dose
 
     if items is None:
         return None
@@ -295,7 +295,7 @@ def _cycle(owner: Any, mine: dict[str, Any], done: float, this: float, ceiling: 
            holds: bool | None) -> tuple[str, str]:
     """One administration checked, where the drug's schedules on record give it several times a cycle: say what a
     whole cycle of it would reach, and warn if that passes the limit (the cycle itself: ``--per cycle`` or an order)."""
-    from lmsrx.checks import TOLERANCE
+    from lmsrx.dosing.checks import TOLERANCE
 
     q = mine.get(owner.id)
     if q is None:

@@ -5,17 +5,16 @@ all three go through :func:`from_mapping`, so the rules are the same.
 """
 from __future__ import annotations
 
-import json
 import math
-from lmsrx.records import field, record
 from typing import Any
 
 from lmsrx import vocab
+from lmsrx.clinical.facts import Facts
 from lmsrx.errors import UsageError
-from lmsrx.labelrules import Facts
+from lmsrx.records import field, record
 from lmsrx.text import check_id
-
 from lmsrx.vocab import BIOMARKERS, CONDITIONS, DEPTHS, GRADES, MARGINS, SETTINGS, SITES  # noqa: E402
+
 MAX_LINE = 10
 MAX_SIZE_CM = 100.0
 KEYS = ("id", "setting", "line", "histology", "grade", "size_cm", "depth", "age", "margin", "biomarkers", "prior",
@@ -174,9 +173,9 @@ def from_mapping(raw: Any, kb: Any) -> Patient:
     known_classes = drug_classes(kb)
     exclude = frozenset(d for name in _strings(raw.get("exclude"), "exclude")
                         for d in _drugs_named(name.lower(), kb, "exclude", known_classes))
-    from lmsrx import labelrules
+    from lmsrx.clinical import facts
 
-    facts = labelrules.read({k: raw.get(k) for k in FACT_KEYS}, age=age, conditions=conditions, names=FACT_NAMES)
+    facts = facts.read({k: raw.get(k) for k in FACT_KEYS}, age=age, conditions=conditions, names=FACT_NAMES)
     return Patient(
         id=pid, setting=setting, line=line, histology=histology, grade=grade,
         size_cm=size, depth=depth, age=age, margin=margin, progressed_on=progressed, progressed_drugs=progressed_drugs, biomarkers=biomarkers, prior=prior, prior_drugs=drugs,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from lmsrx.dosing import EPS, RATE_EXCEEDS, SLOW_WARNS, TOLERANCE, Check, needs_for, family
+from lmsrx.dosing.body import family, needs_for
+from lmsrx.dosing.checks import EPS, RATE_EXCEEDS, SLOW_WARNS, TOLERANCE, Check
 from lmsrx.units import Quantity, fmt
 
 

@@ -1,10 +1,11 @@
 """Ranked full-text search over drugs, regimens and evidence. Pure."""
 from __future__ import annotations
 
-from lmsrx import records
 import re
-from lmsrx.records import record
 from typing import Any
+
+from lmsrx import records
+from lmsrx.records import record
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-/.][a-z0-9]+)*")
 WEIGHTS = {"id": 4.0, "name": 4.0, "title": 4.0, "brands": 4.0, "aliases": 4.0, "summary": 1.5}

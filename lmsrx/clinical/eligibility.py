@@ -14,23 +14,19 @@ The label rules of the regimen's drugs (:mod:`lmsrx.labelrules`) apply too: a
 contraindication or "do not give" that holds for the patient excludes; one the
 patient's facts cannot decide makes the option conditional, naming what is needed
 (organ-function rules are applied when the patient's organ function is described,
-age rules always); other rules that hold become cautions.
-"""
+age rules always); other rules that hold become cautions."""
 from __future__ import annotations
 
 from typing import Any
 
-from lmsrx import labelrules
-from lmsrx.model import Caution, Criterion, Regimen
-from lmsrx.patient import Patient
+from lmsrx.clinical import labelrules
+from lmsrx.clinical.patient import Patient
+from lmsrx.clinical.strength import OTHER, STRENGTH_LABELS, strength
+from lmsrx.knowledge.model import Caution, Criterion, Regimen
 from lmsrx.records import field, record
+from lmsrx.vocab import MET, UNKNOWN, UNMET
 
-MET, UNMET, UNKNOWN = "met", "not met", "unknown"
-STRENGTH_LABELS = ("approved on a randomised phase III", "phase III", "phase II", "randomised, phase not stated",
-                   "retrospective or early-phase", "other")
-OTHER = len(STRENGTH_LABELS) - 1
 STATPEARLS = ("statpearls-lms-2020",)
-
 
 
 @record(frozen=True)
@@ -89,8 +85,12 @@ READS: dict[str, tuple[str, ...]] = {
     "after-anthracycline": ("anthracycline_ineligible", "prior_drugs", "prior_classes_confirmed", "prior_known", "line"),
     "progressed-or-no-alternative": ("line",),
 }
+
+
 CAUTION_READS = {"depth-not": ("depth",), "age-outside": ("age",), "site-not-in": ("histology",), "prior": ("prior",),
                  "anthracycline-ineligible": ("anthracycline_ineligible", "prior_drugs", "prior_classes_confirmed")}
+
+
 MEMO_LIMIT = 5_000  # assessments kept by a batch, then it starts again: memory stays flat (~30 MB at most)
 
 
@@ -358,58 +358,3 @@ def cautions(kb: Any, reg: Regimen, p: Patient) -> list[str]:
     if again:
         out.append(f"already received in an earlier line: {', '.join(again)}")
     return out
-
-
-def evidence_rank(kb: Any, reg: Regimen, ev: Any) -> int:
-    """0 approved (for LMS) on this randomised phase III, 1 phase III, 2 phase II, 3 randomised with no phase
-    stated, 4 retrospective or early-phase, 5 other (see :data:`STRENGTH_LABELS`)."""
-    d = ev.design
-    approved_on = any(a.evidence == ev.id and a.status in ("approved", "accelerated-approval")
-                      for drug in reg.drugs if kb.drugs[drug].lms_status in ("approved", "approved-sts")
-                      for a in kb.drugs[drug].approvals)
-    if d.phase == "III" and d.randomised and approved_on:
-        return 0
-    if d.phase == "III":
-        return 1
-    if d.phase in ("II", "Ib/II", "I/II"):
-        return 2
-    if d.kind == "randomised-trial":
-        return 3
-    if d.kind in ("retrospective", "pooled-analysis", "single-arm-trial", "trial"):
-        return 4
-    return OTHER
-
-
-def tested(ev: Any, reg: Regimen) -> bool:
-    """Whether an evidence record tested this regimen: one of its arms is the regimen (records
-    without arm links count for the regimen whose drugs they are about)."""
-    if ev.arm_regimens:
-        return any(reg.id in arm for arm in ev.arm_regimens)
-    return bool(ev.drugs) and set(ev.drugs) == set(reg.drugs)
-
-
-def supports(ev: Any, reg: Regimen) -> bool:
-    """Evidence that gives the regimen strength for LMS: it tested the regimen, its result supports it in
-    LMS, and where the trial favoured one arm, that arm is this regimen (a losing arm gains nothing)."""
-    if ev.lms_result != "supports":
-        return False
-    if ev.drugs == () and not ev.arm_regimens:
-        return True  # a statement of the source about the option (narrative, guideline): the lowest rank
-    if not tested(ev, reg):
-        return False
-    return ev.favoured_arm is None or reg.id in ev.arm_regimens[ev.favoured_arm]
-
-
-def strength(kb: Any, reg: Regimen) -> int:
-    """The regimen's best rank among the evidence that supports it in LMS (see :func:`evidence_rank`);
-    a negative result, or a benefit confined to another histology, gives no strength."""
-    return min((evidence_rank(kb, reg, kb.evidence[e]) for e in reg.evidence if supports(kb.evidence[e], reg)), default=OTHER)
-
-
-def key_evidence(kb: Any, reg: Regimen, n: int = 1) -> list[Any]:
-    """The strongest supporting evidence first, then the records with figures of this regimen, at most ``n``."""
-    ranked = [kb.evidence[e] for e in sorted(
-        reg.evidence, key=lambda e: (not supports(kb.evidence[e], reg),
-                                     not (kb.evidence[e].endpoints and tested(kb.evidence[e], reg)),
-                                     evidence_rank(kb, reg, kb.evidence[e]), not kb.evidence[e].design.randomised))]
-    return ranked[:n]

@@ -5,7 +5,7 @@ import os
 from typing import Any
 
 BUILTIN_PREFIX = "knowledge/"
-_HERE = os.path.dirname(os.path.realpath(__file__))
+_HERE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the lmsrx package folder
 
 
 def _builtin_folder() -> str | None:
@@ -59,31 +59,10 @@ def builtin_stamp() -> list[list[Any]] | None:
 
 def builtin_version() -> str:
     """The built-in base's version, read from ``kb.yaml`` without validating it (cheap: for ``--version``)."""
-    from lmsrx.yamlsafe import LDict, load_yaml
+    from lmsrx.knowledge.yamlsafe import LDict, load_yaml
 
     name, path = builtin_files()[0]
     value, problems = load_yaml(read_bytes(path), name)
     if problems or not isinstance(value, LDict) or not isinstance(value.get("knowledge"), LDict):
         return "unreadable"
     return str(value["knowledge"].get("version", "unknown"))
-
-
-def quick_names(kind: str) -> list[str]:
-    """Ids of one kind (for drugs, also brands and aliases, lower-case) of the built-in base, for tab completion."""
-    from lmsrx.kb import load
-
-    base = load()
-    if kind == "drugs":
-        return base.drug_names()
-    return sorted(getattr(base, kind))
-
-
-def completions(kind: str, incomplete: str, extra: tuple[str, ...] = (), classes: bool = False) -> list[str]:
-    """The names of one kind (plus the class ids, with ``classes``, and ``extra`` words) that complete
-    ``incomplete``, sorted. Names with a space are left out, since the shell would insert them unquoted (each
-    such drug also has an id or alias without one). Never raises: a completion must not fail loudly."""
-    try:
-        names = {*quick_names(kind), *extra, *(quick_names("classes") if classes else ())}
-    except Exception:  # noqa: BLE001
-        return []
-    return sorted(n for n in names if " " not in n and n.startswith(incomplete.lower()))

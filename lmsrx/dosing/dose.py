@@ -10,63 +10,24 @@ The rule (README, "The dose rule"; HOPA dose-rounding statement, ``hopa-dose-rou
 4. more than 10% below the lowest dose on record warns (a reduction: say why);
 5. nothing on record to compare with warns *not verified*; never ``ok``.
 
-Every numeric input is bounded and validated before any arithmetic.
-"""
+Every numeric input is bounded and validated before any arithmetic."""
 from __future__ import annotations
 
-import math
-from lmsrx.records import field, record
 from typing import Any
 
-from lmsrx import labelrules
+from lmsrx.clinical import labelrules
+from lmsrx.dosing import exposure, infusion
+from lmsrx.dosing import labels as dose_labels
+from lmsrx.dosing.body import BOUNDS, BSA, Body, bounded, family, forms, needs_for, parse_dose
+from lmsrx.dosing.checks import EPS, ROUNDING_CITE, TOLERANCE, Check, worst
+from lmsrx.dosing.onrecord import OnRecord, cites_of, on_record, only_route, records_for, span_text, statuses_of
 from lmsrx.errors import UsageError
-from lmsrx.labelrules import MET, UNKNOWN, Facts
-from lmsrx.model import CONTEXT_TEXT
-from lmsrx.units import DOSE_UNITS, UNITS, Quantity, UnitError, fmt, parse_quantity
-
-BOUNDS = {"bsa": (0.3, 3.5), "height": (30.0, 250.0), "weight": (1.0, 350.0), "over": (0.1, 10080.0)}
-from lmsrx.checks import EPS, RATE_EXCEEDS, RESULTS, ROUNDING_CITE, SEVERITY_ORDER, SLOW_WARNS, TOLERANCE, Check, worst  # noqa: F401
-from lmsrx.vocab import FORMULAS, HEPATIC, PER, ROUTES  # noqa: E402
+from lmsrx.knowledge.model import CONTEXT_TEXT
+from lmsrx.records import field, record
+from lmsrx.units import UNITS, Quantity, fmt
+from lmsrx.vocab import PER, ROUTES
 
 SCOPE_OF = {"administration": "per-dose", "day": "daily", "cycle": "per-cycle"}
-
-
-@record(frozen=True)
-class BSA:
-    value: float
-    formula: str
-    height_cm: float | None = None
-    weight_kg: float | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"value_m2": self.value, "formula": self.formula, "height_cm": self.height_cm, "weight_kg": self.weight_kg}
-
-
-@record(frozen=True)
-class Body:
-    """What a dose check knows of the patient. ``None`` is unknown, never 'no'."""
-
-    bsa: BSA | None = None
-    weight_kg: float | None = None
-    facts: Facts = Facts()  # organ function and age, for the label rules (lmsrx.labelrules)
-    cardiac_risk: bool | None = None  # prior cardiotoxic therapy or radiation to the heart region, as stated
-
-    @property
-    def hepatic(self) -> str | None:
-        return self.facts.hepatic
-
-    def holds(self, when: str) -> bool | None:
-        """Whether a circumstance a limit is written for holds: True, False or None (unknown)."""
-        if when == "cardiac-risk":
-            return self.cardiac_risk
-        return None  # pragma: no cover - the schema allows no other value
-
-    def inputs(self) -> dict[str, Any]:
-        b = self.bsa
-        organ = {k: v for k, v in self.facts.as_dict().items() if k not in ("conditions", "age_years")}
-        return {"bsa_m2": b.value if b and b.formula == "given" else None, "height_cm": b.height_cm if b else None,
-                "weight_kg": self.weight_kg, "formula": b.formula if b and b.formula != "given" else None,
-                "age": self.facts.age_years, "organ_function": organ, "cardiac_radiation": self.cardiac_risk}
 
 
 @record
@@ -106,162 +67,6 @@ class DoseResult:
     @property
     def verdict(self) -> str:
         return "not checked" if self.planned is None else worst(self.checks)
-
-
-# ------------------------------------------------------------------ inputs
-def bounded(value: Any, name: str, flag: str, unit: str) -> float | None:
-    if value is None:
-        return None
-    lo, hi = BOUNDS[name]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not lo <= value <= hi:
-        raise UsageError(f"{flag} must be a number from {fmt(lo)} to {fmt(hi)} {unit}; got {value!r}")
-    return float(value)
-
-
-def body_surface_area(bsa: Any, height: Any, weight: Any, formula: str | None) -> BSA | None:
-    """BSA from --bsa, or from height and weight (Mosteller by default), rounded to 0.01 m2 and bounded like --bsa."""
-    bsa = bounded(bsa, "bsa", "--bsa", "m2")
-    height = bounded(height, "height", "--height", "cm")
-    weight = bounded(weight, "weight", "--weight", "kg")
-    if formula is not None and formula not in FORMULAS:
-        raise UsageError(f"invalid --formula {formula!r}; choose from {', '.join(FORMULAS)}")
-    if bsa is not None:
-        if height is not None or formula is not None:
-            raise UsageError("give either --bsa, or --height and --weight (with --formula), not both")
-        return BSA(round(bsa, 2), "given", None, weight)
-    if height is None:
-        if formula is not None:
-            raise UsageError("--formula needs --height and --weight")
-        return None  # no BSA; a weight alone still serves mg/kg doses
-    if weight is None:
-        raise UsageError("BSA needs both --height and --weight (or give --bsa)")
-    formula = formula or "mosteller"
-    if formula == "mosteller":
-        value = math.sqrt(height * weight / 3600.0)
-    else:
-        value = 0.007184 * height ** 0.725 * weight ** 0.425
-    value = round(value, 2)
-    lo, hi = BOUNDS["bsa"]
-    if not lo <= value <= hi:
-        raise UsageError(f"height {fmt(height)} cm and weight {fmt(weight)} kg give a BSA of {fmt(value)} m2, "
-                         f"outside {fmt(lo)}-{fmt(hi)} m2: check the figures")
-    return BSA(value, formula, height, weight)
-
-
-def make_body(bsa: Any = None, height: Any = None, weight: Any = None, formula: str | None = None,
-              hepatic: str | None = None, cardiac_risk: bool | None = None, facts: Facts | None = None) -> Body:
-    """The patient of a dose check; ``facts`` (organ function and age) from :func:`lmsrx.labelrules.read`, or
-    ``hepatic`` alone."""
-    body = body_surface_area(bsa, height, weight, formula)
-    if facts is None:
-        if hepatic is not None and hepatic not in HEPATIC:
-            raise UsageError(f"invalid hepatic function {hepatic!r}; choose from {', '.join(HEPATIC)}")
-        facts = Facts(hepatic=hepatic)
-    if cardiac_risk is not None and not isinstance(cardiac_risk, bool):
-        raise UsageError(f"cardiac radiation must be true or false; got {cardiac_risk!r}")
-    kg = bounded(weight, "weight", "--weight", "kg") if weight is not None else None
-    return Body(body, kg, facts, cardiac_risk)
-
-
-def parse_dose(text: Any, flag: str) -> Quantity:
-    try:
-        q = parse_quantity(text, None)
-    except UnitError as exc:
-        raise UsageError(f"{flag}: {exc}") from None
-    if q.unit not in DOSE_UNITS:
-        raise UsageError(f"{flag}: {q} is a {q.dimension}, not a dose; write a dose such as '900 mg/m2', '1620 mg' or '15 mg/kg'")
-    return q
-
-
-def forms(q: Quantity, bsa: BSA | None, weight: float | None) -> dict[str, Quantity]:
-    """The same dose as absolute mg, mg/m2 and mg/kg, as far as the patient's data allows."""
-    out: dict[str, Quantity] = {}
-    mg = None
-    if q.per is None:
-        mg = q.base()
-    elif q.per == "m2" and bsa is not None:
-        mg = q.base() * bsa.value
-    elif q.per == "kg" and weight is not None:
-        mg = q.base() * weight
-    if q.per == "m2":
-        out["per_m2"] = Quantity(q.base(), "mg/m2")
-    if q.per == "kg":
-        out["per_kg"] = Quantity(q.base(), "mg/kg")
-    if mg is not None:
-        out["absolute"] = Quantity(mg, "mg")
-        if bsa is not None and "per_m2" not in out:
-            out["per_m2"] = Quantity(mg / bsa.value, "mg/m2")
-        if weight is not None and "per_kg" not in out:
-            out["per_kg"] = Quantity(mg / weight, "mg/kg")
-    return out
-
-
-def family(q: Quantity) -> str:
-    return {None: "absolute", "m2": "per_m2", "kg": "per_kg"}[q.per]
-
-
-def needs_for(fam: str) -> str:
-    return {"per_m2": "a BSA (or height and weight)", "per_kg": "a weight"}.get(fam, "a BSA or weight")
-
-
-# ------------------------------------------------------------------ doses on record
-@record(frozen=True)
-class OnRecord:
-    dose: Any
-    high: Quantity
-    low: Quantity
-    computed: bool
-
-
-def on_record(dose: Any, per: str) -> OnRecord | None:
-    """A record's dose per administration, day or cycle (derived from its schedule where not stated)."""
-    if dose.fraction_of is not None:
-        return None
-    times = dose.times or 1
-    if per == "administration":
-        if dose.amount is None:
-            return None
-        return OnRecord(dose, dose.amount, dose.low or dose.amount, False)
-    if per == "day":
-        if dose.per_day is not None:
-            return OnRecord(dose, dose.per_day, dose.per_day, False)
-        if dose.amount is None:
-            return None
-        lo = dose.low or dose.amount
-        return OnRecord(dose, _times(dose.amount, times), _times(lo, times), times > 1)
-    if dose.per_cycle is not None:
-        return OnRecord(dose, dose.per_cycle, dose.per_cycle_low or dose.per_cycle, False)
-    if dose.amount is None or not dose.days:
-        return None
-    n = times * len(dose.days)
-    return OnRecord(dose, _times(dose.amount, n), _times(dose.low or dose.amount, n), n > 1)
-
-
-def _times(q: Quantity, n: int) -> Quantity:
-    return Quantity(q.value * n, q.unit)
-
-
-def records_for(drug: Any, per: str, body: Body, route: str | None) -> list[OnRecord]:
-    """The doses on record to compare with (for a patient a dose rule covers, the drug passed in carries the
-    rule's doses instead: :func:`adjusted`)."""
-    usable = [d for d in drug.doses if route is None or (d.route or _only_route(drug)) in (route, None)]
-    return [r for d in usable if (r := on_record(d, per)) is not None]
-
-
-def _only_route(drug: Any) -> str | None:
-    return drug.route[0] if len(drug.route) == 1 else None
-
-
-def _span(lo: Quantity, hi: Quantity) -> str:
-    return str(hi) if abs(lo.base() - hi.base()) < EPS else f"{fmt(lo.to(hi.unit).value)}-{hi}"
-
-
-def _cites(records: list[OnRecord]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(c for r in records for c in r.dose.cite))
-
-
-def _statuses(records: list[OnRecord]) -> str:
-    return ", ".join(sorted({r.dose.status for r in records}))
 
 
 def compare(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: str | None) -> list[Check]:
@@ -322,8 +127,8 @@ def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body,
         value = have.get(fam)
         hi = max((r.high for r in group), key=Quantity.base)
         lo = min((r.low for r in group), key=Quantity.base)
-        span = f"{_span(lo, hi)} per {per}"
-        cites = _cites(group)
+        span = f"{span_text(lo, hi)} per {per}"
+        cites = cites_of(group)
         if value is None:
             out.append(_unbounded(have, fam, hi, per, span, cites))
             continue
@@ -350,7 +155,7 @@ def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body,
                              cites + ROUNDING_CITE))
         else:
             out.append(Check(rule, "record", "ok", str(v), span,
-                             f"within the doses on record ({span}; {_statuses(group)})", cites))
+                             f"within the doses on record ({span}; {statuses_of(group)})", cites))
     return out
 
 
@@ -430,14 +235,13 @@ def _elsewhere(drug: Any, value: Quantity, per: str, body: Body, route: str | No
         for r in records_for(drug, other, body, route):
             if family(r.high) == family(value) and \
                     r.low.base() * (1 - TOLERANCE) <= value.base() <= r.high.base() * (1 + TOLERANCE):
-                return f"; it matches a dose per {other} on record ({_span(r.low, r.high)}): if that is what it is, check it per {other}"
+                return f"; it matches a dose per {other} on record ({span_text(r.low, r.high)}): if that is what it is, check it per {other}"
     return ""
 
 
-# ------------------------------------------------------------------ the single dose check
 def resolve_route(drug: Any, route: str | None) -> tuple[str | None, list[Check]]:
     if route is None:
-        return _only_route(drug), []
+        return only_route(drug), []
     route = route.strip().lower()
     if route not in ROUTES:
         raise UsageError(f"invalid route {route!r}; choose from {', '.join(ROUTES)}")
@@ -461,7 +265,6 @@ def status_checks(drug: Any) -> list[Check]:
 
 def check(drug: Any, body: Body, planned_text: str | None, per: str = "administration", over_min: Any = None,
           route: str | None = None, cumulative: list[str] | None = None, kb: Any = None) -> DoseResult:
-    from lmsrx import exposure, infusion
 
     if per not in PER:
         raise UsageError(f"invalid --per {per!r}; choose from {', '.join(PER)}")
@@ -486,7 +289,7 @@ def check(drug: Any, body: Body, planned_text: str | None, per: str = "administr
         result.notes.append("no BSA given: absolute amounts are not shown")
     views = labelrules.adjusted(kb, drug, body.facts) if kb is not None else []
     result.checks += status_checks(drug) + route_checks
-    result.checks += labelrules.dose_checks(kb, drug, body.facts, [r for r, _ in views], per=per) if kb is not None else []
+    result.checks += dose_labels.dose_checks(kb, drug, body.facts, [r for r, _ in views], per=per) if kb is not None else []
     result.checks += compare_all(drug, views, result.forms, per, body, result.route)
     result.checks += other_scopes(drug, per, over_min is not None)
     if kb is not None and per == "administration":
@@ -503,7 +306,6 @@ def check(drug: Any, body: Body, planned_text: str | None, per: str = "administr
     return result
 
 
-# ------------------------------------------------------------------ the standard dose, for display
 def standard(drug: Any, body: Body) -> dict[str, Any] | None:
     std = next((d for d in drug.doses if d.standard), None)
     if std is None:
@@ -511,12 +313,12 @@ def standard(drug: Any, body: Body) -> dict[str, Any] | None:
     out: dict[str, Any] = {"context": std.context, "schedule": std.schedule, "cite": list(std.cite)}
     for per in PER:
         r = on_record(std, per)
-        out[f"per_{per}"] = _span(r.low, r.high) if r else None
+        out[f"per_{per}"] = span_text(r.low, r.high) if r else None
         if r is not None and r.high.per is not None and "for_patient" not in out:
             hi = forms(r.high, body.bsa, body.weight_kg).get("absolute")
             lo = forms(r.low, body.bsa, body.weight_kg).get("absolute")
             if hi is not None and lo is not None:
                 unit = "g" if hi.base() >= 10000 else "mg"
-                text = _span(lo.to(unit), hi.to(unit))
+                text = span_text(lo.to(unit), hi.to(unit))
                 out["for_patient"] = f"{text} per {per}"
     return out

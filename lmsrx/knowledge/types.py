@@ -1,0 +1,97 @@
+"""The id, date and reference types of the knowledge base's records, and the records every kind shares (references, notes, discrepancies). Pure: no I/O."""
+from __future__ import annotations
+
+from typing import Literal
+
+from lmsrx import vocab
+from lmsrx.records import field, record
+
+
+class Ident(str):
+    """A lowercase id with hyphens: ``pegylated-liposomal-doxorubicin``."""
+
+
+class Date(str):
+    """An ISO date, possibly partial: ``2019``, ``2019-08`` or ``2019-08-15``."""
+
+
+class DrugRef(Ident):
+    kind = "drugs"
+
+
+class EvidenceRef(Ident):
+    kind = "evidence"
+
+
+class ReferenceRef(Ident):
+    kind = "references"
+
+
+class RegimenRef(Ident):
+    kind = "regimens"
+
+
+class ClassRef(Ident):
+    kind = "classes"
+
+
+Setting = Literal[vocab.SETTINGS]
+
+
+Site = Literal[vocab.SITES]
+
+
+Grade = Literal[vocab.GRADES]
+
+
+Biomarker = Literal[vocab.BIOMARKERS]
+
+
+PatientCondition = Literal[vocab.CONDITIONS]
+
+
+Cites = tuple[ReferenceRef, ...]
+
+
+ONE = {"min_items": 1}
+
+
+def key(name: str, **extra: object) -> dict[str, object]:
+    return {"key": name, **extra}
+
+
+@record(frozen=True)
+class Reference:
+    id: Ident
+    kind: Literal["article", "review", "regulatory", "label", "regimen-library", "trial-page", "guidance", "unidentified"]
+    verified: Literal["yes", "partial", "no"]
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    journal: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+    volume_pages: str | None = None
+    pmid: int | None = None
+    doi: str | None = None
+    nct: tuple[str, ...] = ()
+    date: Date | None = None
+    seen_at: str | None = None
+    topic: str | None = None
+    note: str | None = None
+    replace: bool = False
+
+
+@record(frozen=True)
+class Discrepancy:
+    """The source's figure beside the checked record's, both kept."""
+
+    topic: str
+    source_says: str
+    record_says: str
+    cite: Cites = field(metadata=ONE)
+
+
+@record(frozen=True)
+class Note:
+    text: str
+    cite: Cites = field(metadata=ONE)

@@ -1,0 +1,1 @@
+"""A whole cycle's order: read and validated (file:line), then verified. Pure."""
