@@ -20,18 +20,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lmsrx.clinical import eligibility
-from lmsrx.clinical import facts as facts_mod
-from lmsrx.clinical import patient as patient_mod
-from lmsrx.dosing import body as body_mod
-from lmsrx.dosing import dose as dose_mod
-from lmsrx.orders import order as order_mod
-from lmsrx.orders import verify as verify_mod
-from lmsrx.output import drugs as drug_views
-from lmsrx.output import evidence as evidence_views
-from lmsrx.output import options as option_views
-from lmsrx.output import orders as order_views
-
 _BUILTIN: Any = None
 
 
@@ -65,14 +53,25 @@ class Result:
     def view(self) -> Any:
         """The renderable form (:class:`lmsrx.output.view.View`), built once."""
         if self._view is None:
-            build = {"options": lambda: option_views.options(self.kb, self.value, self.options.get("explain", False),
-                                                             self.options.get("long", False)),
-                     "dose": lambda: drug_views.dose(self.kb, self.value), "order": lambda: order_views.order(self.kb, self.value),
-                     "drug": lambda: drug_views.drug(self.kb, self.value),
-                     "trial": lambda: evidence_views.trial(self.kb, self.value, self.options.get("plot", False),
-                                                           self.options.get("width", 80))}[self.kind]
-            self._view = build()
+            self._view = self._build()
         return self._view
+
+    def _build(self) -> Any:
+        if self.kind == "options":
+            from lmsrx.output.options import options
+
+            return options(self.kb, self.value, self.options.get("explain", False), self.options.get("long", False))
+        if self.kind == "order":
+            from lmsrx.output.orders import order
+
+            return order(self.kb, self.value)
+        if self.kind == "trial":
+            from lmsrx.output.evidence import trial
+
+            return trial(self.kb, self.value, self.options.get("plot", False), self.options.get("width", 80))
+        from lmsrx.output import drugs
+
+        return drugs.dose(self.kb, self.value) if self.kind == "dose" else drugs.drug(self.kb, self.value)
 
     def to_dict(self) -> Any:
         import json
@@ -103,6 +102,8 @@ class Result:
 
 def options(patient: Mapping[str, Any], kb: Any = None, explain: bool = False, long: bool = False) -> Result:
     """Treatment options for a patient given with the ``--patient`` keys (``line``, ``histology``, ``prior`` ...)."""
+    from lmsrx.clinical import eligibility
+    from lmsrx.clinical import patient as patient_mod
 
     base = _kb(kb)
     return Result("options", eligibility.assess(base, patient_mod.from_mapping(dict(patient), base)), base, explain=explain,
@@ -118,12 +119,15 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
     """A planned dose checked against the doses and limits on record, and the label rules for the patient's organ
     function and age, as ``lmsrx dose`` does (``bilirubin``: mg/dL, ``'36 umol/L'`` or ``'1.8 x ULN'``, or a list of
     two; ``ast``/``alt``/``alp``: multiples of the upper limit of normal; ``crcl``: mL/min; ``creatinine``: mg/dL)."""
+    from lmsrx import vocab
+    from lmsrx.clinical import facts as facts_mod
+    from lmsrx.dosing import body as body_mod
+    from lmsrx.dosing import dose as dose_mod
     from lmsrx.errors import UsageError
 
     base = _kb(kb)
     if age is not None and (isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 120):
         raise UsageError(f"--age must be a whole number of years from 0 to 120; got {age!r}")
-    from lmsrx import vocab
 
     bad = [c for c in condition or [] if c not in vocab.CONDITIONS]
     if bad:
@@ -138,6 +142,8 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
 
 def order(order: Mapping[str, Any], kb: Any = None, name: str = "order") -> Result:
     """A whole cycle verified, as ``lmsrx order`` does (the mapping of an order file)."""
+    from lmsrx.orders import order as order_mod
+    from lmsrx.orders import verify as verify_mod
 
     base = _kb(kb)
     return Result("order", verify_mod.verify(base, order_mod.from_mapping(order, base, name)), base)

@@ -7,6 +7,7 @@ exit code seen.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -90,13 +91,11 @@ def evaluate(kb: Any, lines: Iterable[bytes | str], explain: bool = False, compa
         answer = eligibility.assess(kb, patient.from_mapping(doc, kb), memo)
         code = int(ExitCode.OK if answer.candidates else ExitCode.NOTHING_ELIGIBLE)
         if compact:
-            return LineResult(number, None, lambda: option_views.compact_rows(option_views.options_compact(answer, number)), code,
-                              text=option_views.options_compact_line(answer, number))
-
-        def rows() -> list[dict[str, Any]]:
-            return option_views.options_rows({"line": number, **option_views.options_data(kb, answer, explain)}, patient_column=True)
-
-        return LineResult(number, None, rows, code, text=option_views.options_line(kb, answer, explain, number))
+            text = option_views.compact_json(answer, number)
+            return LineResult(number, None, lambda: option_views.compact_rows(json.loads(text)), code, text=text)
+        text = option_views.options_json(kb, answer, explain, number)
+        return LineResult(number, None, lambda: option_views.options_rows(json.loads(text), patient_column=True), code,
+                          text=text)
 
     return _run(lines, one, _compact_error_row if compact else _options_row, start)
 
@@ -130,6 +129,7 @@ def _init_worker(kb: Any, explain: bool, compact: bool, fmt: str) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to report (it stops the workers)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends its workers with SIGTERM: no handler of the parent's
     _WORKER.update(kb=kb, explain=explain, compact=compact, fmt=fmt)
 
 

@@ -10,6 +10,15 @@ No inheritance between records, no ``ClassVar``/``InitVar``, no ordering: lmsrx 
 """
 from __future__ import annotations
 
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # type checkers read @record as @dataclass (PEP 681); nothing of typing is run for it
+    from typing import dataclass_transform
+else:
+    def dataclass_transform(**_: Any) -> Any:
+        return lambda decorated: decorated
+
 MISSING = type("Missing", (), {"__repr__": lambda self: "MISSING", "__slots__": ()})()
 _EMPTY: dict = {}
 
@@ -31,14 +40,16 @@ class Field:
         return f"Field(name={self.name!r}, default={self.default!r})"
 
 
-def field(*, default=MISSING, default_factory=MISSING, metadata=None, compare=True, repr=True) -> Field:
+def field(*, default: Any = MISSING, default_factory: Any = MISSING, metadata: Any = None, compare: bool = True,
+          repr: bool = True) -> Any:
     """As :func:`dataclasses.field`."""
     if default is not MISSING and default_factory is not MISSING:
         raise ValueError("cannot specify both default and default_factory")
     return Field(default, default_factory, metadata, compare, repr)
 
 
-def record(cls=None, *, frozen: bool = False):
+@dataclass_transform(field_specifiers=(field,))
+def record(cls: Any = None, *, frozen: bool = False) -> Any:
     """As ``@dataclass`` / ``@dataclass(frozen=True)`` (see the module's note)."""
     def make(cls):
         found = []
@@ -59,6 +70,7 @@ def record(cls=None, *, frozen: bool = False):
             found.append(spec)
         cls.__record_fields__ = tuple(found)
         cls.__record_compare__ = tuple(f.name for f in found if f.compare)
+        cls.__record_values__ = _values_of(cls.__record_compare__)
         cls.__init__ = _lazy_init(cls)
         cls.__repr__ = _repr
         cls.__eq__ = _eq
@@ -124,15 +136,27 @@ def _repr(self) -> str:
     return f"{type(self).__qualname__}({shown})"
 
 
+def _values_of(names: tuple[str, ...]) -> Any:
+    """A function giving a record's compared values as one tuple, in C (records are keys of batch memos)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        name = names[0]
+        return lambda obj: (getattr(obj, name),)
+    return lambda obj: ()
+
+
 def _eq(self, other):
+    if other is self:
+        return True
     if other.__class__ is not self.__class__:
         return NotImplemented
-    names = self.__record_compare__
-    return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+    values = type(self).__record_values__
+    return values(self) == values(other)
 
 
 def _hash(self) -> int:
-    return hash(tuple(getattr(self, n) for n in self.__record_compare__))
+    return hash(type(self).__record_values__(self))
 
 
 def _frozen_setattr(self, name, value):

@@ -29,10 +29,25 @@ def _complete(words: str) -> list[str]:
     ("lmsrx options --prior n", {"none", "nivolumab"}, set()),
     ("lmsrx drugs --class ant", {"anthracycline", "anthracenedione", "anti-pdgfra-antibody"}, set()),
     ("lmsrx dose zzz", set(), {"doxorubicin"}),
+    ("lmsrx drug", {"drug", "drugs"}, set()),  # completing a command's name: every command is built
+    ("lmsrx dr", {"drug", "drugs"}, {"dose"}),
+    ("lmsrx k", {"kb"}, set()),
+    ("lmsrx kb i", {"info"}, set()),
+    ("lmsrx --kb drug options --prior dox", {"doxorubicin"}, set()),  # a command's name as another's value
 ])
 def test_completion_of_names(words, expected, absent):
     got = set(_complete(words))
     assert expected <= got and not absent & got, got
+
+
+@pytest.mark.parametrize(("line", "expected"), [("drug", []), ("drug dox", ["drug"]), ("drug dox ", ["drug", "dox"]),
+                                                ("", [])])
+def test_the_finished_words_of_a_completion(line, expected):
+    from lmsrx.cli.console import _complete_words
+
+    assert _complete_words({"_TYPER_COMPLETE_ARGS": line}) == expected
+    words = line.split()
+    assert _complete_words({"COMP_WORDS": line, "COMP_CWORD": str(len(words) - (not line.endswith(" ")))}) == expected
 
 
 @pytest.mark.parametrize("redirect", [">&-", ">/dev/full", ">&- 2>&-", ">/dev/full 2>&-"])

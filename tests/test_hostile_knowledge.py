@@ -3,6 +3,7 @@ import pytest
 
 from lmsrx.errors import KnowledgeError
 from lmsrx.knowledge import load as loader
+from lmsrx.knowledge import validate
 
 HEAD = "drugs:\n  testdrug:\n    name: Testdrug\n    lms_status: off-label\n    summary: A test drug.\n    cite: [statpearls-lms-2020]\n"
 # line:  1       2              3                 4                        5                      6
@@ -140,7 +141,7 @@ def test_invalid_utf8_and_oversize(tmp_path):
 def test_a_file_changed_while_read_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "moving.yaml"
     path.write_text(HEAD, encoding="utf-8")
-    real = loader._read_all
+    real = validate._read_all
 
     def rewrite_while_reading(handle):
         data = real(handle)
@@ -148,7 +149,7 @@ def test_a_file_changed_while_read_is_refused(tmp_path, monkeypatch):
             path.write_text(HEAD + "    mechanism: rewritten meanwhile\n", encoding="utf-8")
         return data
 
-    monkeypatch.setattr(loader, "_read_all", rewrite_while_reading)
+    monkeypatch.setattr(validate, "_read_all", rewrite_while_reading)
     with pytest.raises(KnowledgeError) as info:
         loader.load([str(path)])
     assert any("changed while it was read" in str(p) for p in info.value.problems)

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from lmsrx.clinical import eligibility, patient
 from lmsrx.errors import UsageError
-from lmsrx.knowledge import artefact, build, files
+from lmsrx.knowledge import artefact, build, files, names
 from lmsrx.knowledge import load as loader
 from lmsrx.output import options as option_views
 from lmsrx.output.render import dumps
@@ -25,6 +25,7 @@ def test_the_artefact_equals_a_fresh_validation(tmp_path):
     for kind in ("references", "drugs", "evidence", "regimens", "classes", "rules"):
         assert getattr(built, kind) == getattr(fresh, kind), kind
     assert built.origin == fresh.origin and built == fresh
+    assert artefact.read_names(files.builtin_stamp(), path) == names.table(fresh)  # what completion reads alone
 
 
 def test_a_stale_or_damaged_artefact_is_ignored(tmp_path):
@@ -33,7 +34,7 @@ def test_a_stale_or_damaged_artefact_is_ignored(tmp_path):
     assert real and all(len(entry) == 3 for entry in real)
     assert artefact.read(real, path) is not None
     edited = [[name, size, crc ^ (name == "drugs.yaml")] for name, size, crc in real]  # one file's content changed
-    assert artefact.read(edited, path) is None  # made from other YAML: ignored
+    assert artefact.read(edited, path) is None and artefact.read_names(edited, path) is None  # other YAML: ignored
     (tmp_path / "bad.pickle").write_bytes(b"not a pickle")
     assert artefact.read(real, str(tmp_path / "bad.pickle")) is None and artefact.read(real, str(tmp_path / "none")) is None
 
@@ -45,11 +46,16 @@ def test_reported_precision_survives_the_artefact(kb):
     assert [num(x) for x in ep.effect.ci] == ["0.24", "0.40"]
 
 
-def test_fast_batch_line_is_exactly_dumps(kb):
+def test_the_one_serialiser_writes_what_dumps_would(kb):
+    """options_json is built from cached parts: the text is exactly the canonical compact JSON of its data."""
     for i, desc in enumerate(PATIENTS, start=1):
         answer = eligibility.assess(kb, patient.from_mapping(desc, kb))
         for explain in (False, True):
-            assert option_views.options_line(kb, answer, explain, i) == dumps({"line": i, **option_views.options_data(kb, answer, explain)})
+            text = option_views.options_json(kb, answer, explain, i)
+            assert text == dumps(json.loads(text)) and list(json.loads(text))[:2] == ["line", "query"]
+            assert option_views.options_json(kb, answer, explain) == dumps(option_views.options_data(kb, answer, explain))
+        compact = option_views.compact_json(answer, i)
+        assert compact == dumps(json.loads(compact))
 
 
 def test_compact_and_jobs(run, tmp_path):
@@ -127,11 +133,8 @@ def test_a_shared_memo_gives_each_patient_the_answer_it_would_get_alone(kb, desc
             continue
         alone, shared = eligibility.assess(kb, p), eligibility.assess(kb, p, memo)
         for explain in (False, True):
-            expected = dumps({"line": i, **option_views.options_data(kb, alone, explain)})
-            assert option_views.options_data(kb, shared, explain) == option_views.options_data(kb, alone, explain)
-            assert option_views.options_line(kb, shared, explain, i) == expected
-            assert option_views.options_line(kb, alone, explain, i) == expected
-        assert option_views.options_compact_line(shared, i) == dumps(option_views.options_compact(alone, i))
+            assert option_views.options_json(kb, shared, explain, i) == option_views.options_json(kb, alone, explain, i)
+        assert option_views.compact_json(shared, i) == option_views.compact_json(alone, i)
 
 
 def test_the_memo_stays_bounded(kb, monkeypatch):
@@ -173,3 +176,16 @@ def test_ctrl_c_stops_a_parallel_batch_with_one_message():
     proc.stdin.close()
     assert proc.wait(timeout=30) == 130
     assert proc.stderr.read().decode() == "lmsrx: interrupted\n"  # no worker's traceback
+
+
+def test_jobs_end_quietly(tmp_path):
+    """The pool ends its workers with SIGTERM when the run is done: a worker must not report that as an interruption."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "cohort.ndjson"
+    path.write_text("\n".join(json.dumps(p) for p in PATIENTS * 20) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "lmsrx", "options", "--batch", str(path), "--jobs", "2"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert len(done.stdout.splitlines()) == len(PATIENTS) * 20

@@ -6,7 +6,6 @@ table (README, "Exit codes"): an answer's own status, 2 for a usage error, 4 for
 the output cannot be written, 141 when its reader left, 130 / 143 on Ctrl-C or SIGTERM, 70 for a bug (a one-line
 message; the traceback only with ``--traceback`` or ``LMSRX_DEBUG=1``).
 """
-from __future__ import annotations
 
 import sys
 from typing import Any, Callable, List, Optional

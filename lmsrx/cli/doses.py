@@ -1,5 +1,4 @@
 """``lmsrx drug``, ``lmsrx drugs``, ``lmsrx dose`` and ``lmsrx order``: a drug's card and the dose checks."""
-from __future__ import annotations
 
 from typing import List, Optional
 

@@ -1,5 +1,4 @@
 """``lmsrx trial``, ``lmsrx trials``, ``lmsrx search`` and ``lmsrx cite``: the evidence and its references."""
-from __future__ import annotations
 
 from typing import List, Optional
 

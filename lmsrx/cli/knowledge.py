@@ -1,5 +1,4 @@
 """``lmsrx kb check`` and ``lmsrx kb info``."""
-from __future__ import annotations
 
 from typing import List, Optional
 

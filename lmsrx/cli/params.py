@@ -1,6 +1,5 @@
 """The options of the command line, each declared once as an ``Annotated`` type and shared by every command that
 takes it (as sqlite-utils shares its output options), with the shell completion of names."""
-from __future__ import annotations
 
 from typing import Annotated, List, Optional
 

@@ -1,6 +1,5 @@
 """``lmsrx options``, ``lmsrx report`` and ``lmsrx compare``: a patient's options, the tumour-board page, regimens side
 by side."""
-from __future__ import annotations
 
 import os
 from typing import Any, List, Optional

@@ -116,15 +116,36 @@ def assess(kb: Any, patient: Patient, memo: dict | None = None) -> Answer:
     if memo is None:
         results = [assess_regimen(kb, reg, patient) for reg in kb.regimens.values()]
     else:
+        plan = kb.memo("assess-plan", lambda: [_plan(kb, reg) for reg in kb.regimens.values()])
+        every = kb.memo("assess-reads", lambda: tuple(sorted({name for _, names, _ in plan for name in names} | {"facts"})))
+        whole = ("*", *[getattr(patient, name) for name in every])  # a patient who agrees on every fact read
+        found = memo.get(whole)
+        if found is not None:
+            return Answer(patient, *found)
         results = []
-        for reg, names in kb.memo("assess-plan", lambda: [(reg, reads_of(kb, reg)) for reg in kb.regimens.values()]):
-            key = (reg.id, *[getattr(patient, name) for name in names])
-            found = memo.get(key)
-            if found is None:
-                if len(memo) >= MEMO_LIMIT:
-                    memo.clear()
-                found = memo[key] = assess_regimen(kb, reg, patient)
-            results.append(found)
+        for reg, names, ruled in plan:
+            # the label rules' findings stand in for the facts they read: patients of different ages or
+            # conditions share an assessment whenever the rules say the same for them
+            findings = labelrules.option_findings(kb, reg.drugs, patient.facts) if ruled else NO_FINDINGS
+            key = (reg.id, *[getattr(patient, name) for name in names], _frozen(findings))
+            one = memo.get(key)
+            if one is None:
+                one = _remember(memo, key, assess_regimen(kb, reg, patient, findings))
+            results.append(one)
+        answer = _ranked(patient, results)
+        _remember(memo, whole, (answer.candidates, answer.excluded))
+        return answer
+    return _ranked(patient, results)
+
+
+def _remember(memo: dict, key: Any, value: Any) -> Any:
+    if len(memo) >= MEMO_LIMIT:  # bounded: a cohort of all-different patients must not grow it without end
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def _ranked(patient: Patient, results: list[Assessment]) -> Answer:
     order = lambda a: (a.preferred is None, a.strength, a.regimen.name.lower(), a.regimen.id)  # noqa: E731
     candidates = sorted((a for a in results if a.status != "excluded"), key=lambda a: (a.status != "eligible", *order(a)))
     excluded = sorted((a for a in results if a.status == "excluded"), key=order)
@@ -145,12 +166,28 @@ def criteria_of(kb: Any, reg: Regimen) -> list[Criterion]:
     return out
 
 
-def assess_regimen(kb: Any, reg: Regimen, p: Patient) -> Assessment:
+NO_FINDINGS: tuple[list, list] = ([], [])
+
+
+def _plan(kb: Any, reg: Regimen) -> tuple[Regimen, tuple[str, ...], bool]:
+    """A regimen, the patient facts its assessment reads apart from the label rules' (:func:`reads_of`), and whether
+    label rules reach its drugs."""
+    return reg, tuple(n for n in reads_of(kb, reg) if n != "facts"), labelrules.reaches(kb, reg.drugs)
+
+
+def _frozen(findings: tuple[list, list]) -> tuple[tuple, tuple]:
+    return tuple(findings[0]), tuple(findings[1])
+
+
+def assess_regimen(kb: Any, reg: Regimen, p: Patient, findings: tuple[list, list] | None = None) -> Assessment:
+    """One regimen for one patient (``findings``: the label rules' verdicts and notes, when already worked out)."""
     verdicts = [_guard_withdrawn(kb, reg), _guard_excluded(reg, p), _guard_progressed(kb, reg, p)]
     verdicts = [v for v in verdicts if v is not None]
     rules = kb.memo(("criteria", reg.id), lambda: criteria_of(kb, reg)) if hasattr(kb, "memo") else criteria_of(kb, reg)
     verdicts += [evaluate(c, p) for c in rules]
-    found, notes = labelrules.option_findings(kb, reg.drugs, p.facts) if labelrules.reaches(kb, reg.drugs) else ([], [])
+    if findings is None:
+        findings = labelrules.option_findings(kb, reg.drugs, p.facts) if labelrules.reaches(kb, reg.drugs) else NO_FINDINGS
+    found, notes = findings
     verdicts += [Verdict("label-rule", state, why, detail, needs) for state, why, detail, needs in found]
     if reg.recommendation in ("withdrawn", "not-recommended") and not any(v.status == UNMET for v in verdicts):
         verdicts.append(Verdict("never", UNMET, f"marked {reg.recommendation} in the knowledge base"))

@@ -227,7 +227,22 @@ def option_findings(kb: Any, drug_ids: tuple[str, ...], facts: Facts) -> tuple[l
     (a stop rule that holds excludes; one the facts cannot decide makes the option conditional) and caution
     lines. Organ-function rules are applied when the patient's organ function is described; age rules when the age
     is given (with no age, a rule that would exclude is said as a caution); informational contraindications are
-    left to ``lmsrx drug``."""
+    left to ``lmsrx drug``. A pure function of the drugs and the facts: kept for the patients of a batch who share
+    them (bounded), since cohorts repeat ages and conditions far more than whole patients."""
+    seen = kb.memo("option-findings", dict) if hasattr(kb, "memo") else {}
+    key = (drug_ids, facts)
+    found = seen.get(key)
+    if found is None:
+        if len(seen) >= FINDINGS_LIMIT:
+            seen.clear()
+        found = seen[key] = _option_findings(kb, drug_ids, facts)
+    return found
+
+
+FINDINGS_LIMIT = 20_000
+
+
+def _option_findings(kb: Any, drug_ids: tuple[str, ...], facts: Facts) -> tuple[list[tuple[str, str, str, str | None]], list[str]]:
     verdicts: list[tuple[str, str, str, str | None]] = []
     notes: list[str] = []
     supportive = {d for d in drug_ids if kb.drugs[d].lms_status == "supportive"}

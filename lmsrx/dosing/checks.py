@@ -9,6 +9,7 @@ from __future__ import annotations
 from lmsrx.records import record
 
 TOLERANCE = 0.10  # HOPA: within 10% of the ordered dose is routine rounding
+TOLERANCE_TEXT = f"{TOLERANCE:.0%}"  # how every message names it
 RATE_EXCEEDS = 2.0  # an infusion more than twice as fast as the fastest on record
 SLOW_WARNS = 2.0  # an infusion more than twice as long as the longest on record
 EPS = 1e-9

@@ -19,7 +19,7 @@ from lmsrx.clinical import labelrules
 from lmsrx.dosing import exposure, infusion
 from lmsrx.dosing import labels as dose_labels
 from lmsrx.dosing.body import BOUNDS, BSA, Body, bounded, family, forms, needs_for, parse_dose
-from lmsrx.dosing.checks import EPS, ROUNDING_CITE, TOLERANCE, Check, worst
+from lmsrx.dosing.checks import EPS, ROUNDING_CITE, TOLERANCE, TOLERANCE_TEXT, Check, worst
 from lmsrx.dosing.onrecord import OnRecord, cites_of, on_record, only_route, records_for, span_text, statuses_of
 from lmsrx.errors import UsageError
 from lmsrx.knowledge.model import CONTEXT_TEXT
@@ -69,7 +69,7 @@ class DoseResult:
         return "not checked" if self.planned is None else worst(self.checks)
 
 
-def compare(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: str | None) -> list[Check]:
+def against_record(drug: Any, have: dict[str, Quantity], per: str, body: Body, route: str | None) -> list[Check]:
     """One planned amount (in every form the patient allows) against the written limits and the doses on record."""
     scope = SCOPE_OF[per]
     checks: list[Check] = []
@@ -103,10 +103,10 @@ def compare_all(drug: Any, views: list[tuple[Any, Any]], have: dict[str, Quantit
     """:func:`compare` against the drug's own doses, or against each dose rule's (``views``: the rule and the drug
     as that rule doses it, from :func:`lmsrx.labelrules.adjusted`): every one is a ceiling; rows named by rule."""
     if not views:
-        return compare(drug, have, per, body, route)
+        return against_record(drug, have, per, body, route)
     out: list[Check] = []
     for rule, seen in views:
-        for c in compare(seen, have, per, body, route):
+        for c in against_record(seen, have, per, body, route):
             if c.rule.startswith("doses on record"):
                 c = Check(f"{c.rule}, {rule.id}", c.severity, c.result, c.value, c.limit, c.basis, c.cite)
             out.append(c)
@@ -140,12 +140,12 @@ def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body,
             elif hard is not None and family(hard) == fam:
                 res, why = "exceeds", f"{pct}% above the highest dose on record ({hi}) and above the written hard limit ({hard})"
             else:
-                res, why = "exceeds", (f"{pct}% above the highest dose on record ({hi}): more than the 10% rounding "
+                res, why = "exceeds", (f"{pct}% above the highest dose on record ({hi}): more than the {TOLERANCE_TEXT} rounding "
                                        "tolerance, so a different dose" + _elsewhere(drug, value, per, body, route))
             out.append(Check(rule, "record", res, str(v), span, why, cites + ROUNDING_CITE))
         elif value.base() > hi.base() * (1 + EPS):
             out.append(Check(rule, "record", "ok", str(v), span,
-                             f"within the 10% rounding tolerance of the highest dose on record ({hi})", cites + ROUNDING_CITE))
+                             f"within the {TOLERANCE_TEXT} rounding tolerance of the highest dose on record ({hi})", cites + ROUNDING_CITE))
         elif value.base() < lo.base() * (1 - TOLERANCE - EPS):
             pct = f"{(1 - value.base() / lo.base()) * 100:.0f}"
             why = f"{pct}% below every dose on record (lowest {lo}): a reduction? say why"
@@ -204,7 +204,7 @@ def relative_ceiling(kb: Any, drug: Any, have: dict[str, Quantity], body: Body) 
                 ceiling = Quantity(hi.base() * rec.percent / 100, {"per_m2": "mg/m2", "per_kg": "mg/kg"}.get(fam, "mg"))
                 out.append(Check(f"share of {partner.name.lower()}", "record", "exceeds", str(value.to(ceiling.unit)),
                                  f"{ceiling} ({fmt(rec.percent)}% of {hi})",
-                                 f"more than 10% above {fmt(rec.percent)}% of the highest {partner.name.lower()} dose on "
+                                 f"more than {TOLERANCE_TEXT} above {fmt(rec.percent)}% of the highest {partner.name.lower()} dose on "
                                  "record per administration", rec.cite + ROUNDING_CITE))
     return out
 
@@ -295,13 +295,13 @@ def check(drug: Any, body: Body, planned_text: str | None, per: str = "administr
     if kb is not None and per == "administration":
         result.checks += relative_ceiling(kb, drug, result.forms, body)
     if over_min is not None:
-        result.rate, rate_checks = infusion.check(drug, result.forms, over_min)
+        result.rate, rate_checks = infusion.check_rate(drug, result.forms, over_min)
         result.checks += rate_checks
     elif per == "administration":
         result.checks += infusion.time_not_given(drug, result.route)
     if kb is not None:
         planned_m2 = {drug.id: result.forms["per_m2"]} if "per_m2" in result.forms else {drug.id: None}
-        result.cumulative, cum_checks = exposure.check(kb, planned_m2, cumulative, body.bsa, body, per)
+        result.cumulative, cum_checks = exposure.check_cumulative(kb, planned_m2, cumulative, body.bsa, body, per)
         result.checks += cum_checks
     return result
 

@@ -129,7 +129,7 @@ def _per_m2(q: Quantity | None, bsa: Any) -> Quantity | None:
 
 
 # ------------------------------------------------------------------ the check
-def check(kb: Any, planned: dict[str, Quantity | None], items: list[str] | None, bsa: Any, body: Any,
+def check_cumulative(kb: Any, planned: dict[str, Quantity | None], items: list[str] | None, bsa: Any, body: Any,
           per: str) -> tuple[dict[str, Any] | None, list[Check]]:
     """``planned``: this plan's amount per agent in mg/m2 (None when it could not be put per m2)."""
     first = next(iter(planned), None)

@@ -27,7 +27,7 @@ def time_not_given(drug: Any, route: str | None) -> list[Check]:
 
 
 
-def check(drug: Any, have: dict[str, Quantity], minutes: float) -> tuple[dict[str, Any], list[Check]]:
+def check_rate(drug: Any, have: dict[str, Quantity], minutes: float) -> tuple[dict[str, Any], list[Check]]:
     """The planned infusion against the infusion times and rates on record, and any written time or rate limit."""
     per_m2 = have.get("per_m2")
     rate = Quantity(per_m2.base() / minutes, "mg/m2/min") if per_m2 is not None else None

@@ -13,7 +13,7 @@ import os
 import pickle
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2  # two pickles: (format, stamp, completion names), then the base
 PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "_built", "kb.pickle")
 
 
@@ -21,23 +21,33 @@ def read(stamp: Any, path: str = PATH) -> Any | None:
     """The built-in base from its pickle, if there is one made from the YAML whose ``stamp`` is given; else None."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    try:
-        fmt, made_from, kb = pickle.loads(data)  # noqa: S301 - the package's own file, written by its build
+            if _header(handle, stamp) is None:
+                return None
+            return pickle.load(handle)  # noqa: S301 - the package's own file, written by its build
     except Exception:  # noqa: BLE001 - an unreadable artefact is only slower: validate the YAML instead
         return None
-    if fmt != FORMAT or made_from != stamp:
+
+
+def read_names(stamp: Any, path: str = PATH) -> dict[str, list[str]] | None:
+    """Only the names for tab completion (the artefact's first part: plain lists, so no record class is imported)."""
+    try:
+        with open(path, "rb") as handle:
+            return _header(handle, stamp)
+    except Exception:  # noqa: BLE001
         return None
-    return kb
 
 
-def write(kb: Any, stamp: Any, path: str = PATH) -> str:
-    """Write ``kb``, made from the YAML whose ``stamp`` is given, as the artefact (atomically)."""
+def _header(handle: Any, stamp: Any) -> dict[str, list[str]] | None:
+    fmt, made_from, names = pickle.load(handle)  # noqa: S301
+    return names if fmt == FORMAT and made_from == stamp else None
+
+
+def write(kb: Any, stamp: Any, names: dict[str, list[str]], path: str = PATH) -> str:
+    """Write ``kb``, made from the YAML whose ``stamp`` is given, and its ``names``, as the artefact (atomically)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     temp = f"{path}.{os.getpid()}.tmp"
     with open(temp, "wb") as handle:
-        pickle.dump((FORMAT, stamp, kb), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((FORMAT, stamp, names), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temp, path)
     return path

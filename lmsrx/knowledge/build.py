@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from lmsrx.knowledge import artefact
+from lmsrx.knowledge import artefact, names
 from lmsrx.knowledge.files import builtin_stamp
 from lmsrx.knowledge.load import load
 
@@ -15,7 +15,7 @@ def build(path: str = artefact.PATH) -> str:
     """Validate the built-in YAML and write the artefact; the path written."""
     fresh = load(compiled=False)
     fresh.cache.clear()
-    return artefact.write(fresh, builtin_stamp(), path)
+    return artefact.write(fresh, builtin_stamp(), names.table(fresh), path)
 
 
 if __name__ == "__main__":  # pragma: no cover - the build step

@@ -1,15 +1,27 @@
-"""Names for tab completion: the ids, brands and aliases of the built-in base (from its artefact, so cheap)."""
+"""Names for tab completion: the ids, brands and aliases of the built-in base, read from the artefact's first part
+(plain lists: nothing else of the knowledge base is imported or decoded to complete a word)."""
 from __future__ import annotations
 
-from lmsrx.knowledge.load import load
+from typing import Any
+
+from lmsrx.knowledge import artefact
+from lmsrx.knowledge.files import builtin_stamp
+
+
+def table(kb: Any) -> dict[str, list[str]]:
+    """Every name a completion may offer, by kind (drugs: ids, names, brands and aliases, lower-case)."""
+    return {"drugs": kb.drug_names(), **{kind: sorted(getattr(kb, kind)) for kind in
+                                          ("classes", "evidence", "references", "regimens", "rules")}}
 
 
 def quick_names(kind: str) -> list[str]:
-    """Ids of one kind (for drugs, also brands and aliases, lower-case) of the built-in base, for tab completion."""
-    base = load()
-    if kind == "drugs":
-        return base.drug_names()
-    return sorted(getattr(base, kind))
+    """The names of one kind of the built-in base."""
+    names = artefact.read_names(builtin_stamp())
+    if names is None or kind not in names:
+        from lmsrx.knowledge.load import load
+
+        names = table(load())
+    return names[kind]
 
 
 def completions(kind: str, incomplete: str, extra: tuple[str, ...] = (), classes: bool = False) -> list[str]:

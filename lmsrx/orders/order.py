@@ -149,7 +149,7 @@ def from_mapping(raw: Any, kb: Any, name: str = "order") -> Order:
         oid = check_id(raw.get("id"))  # the one id policy (lmsrx.text)
     except UsageError as exc:
         raise w.fail(raw, "id", exc.message) from None
-    body = _patient(raw.get("patient"), raw, w)
+    body = _read_patient(raw.get("patient"), raw, w)
     regimen = None
     if raw.get("regimen") is not None:
         if not isinstance(raw["regimen"], str):
@@ -170,7 +170,7 @@ def from_mapping(raw: Any, kb: Any, name: str = "order") -> Order:
     return Order(oid, body, parsed, regimen, cycle, cycle_days, cumulative)
 
 
-def _patient(node: Any, parent: Any, w: _Where) -> Body:
+def _read_patient(node: Any, parent: Any, w: _Where) -> Body:
     if node is None:
         raise w.fail(parent, None, "an order needs 'patient' (height_cm and weight_kg, or bsa_m2)")
     _keys(node, PATIENT_KEYS, "patient", w)

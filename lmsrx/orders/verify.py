@@ -39,7 +39,7 @@ def verify(kb: Any, order: Order) -> Sheet:
         if not _relative(ln.drug):
             for c in dose_mod.compare_all(ln.drug, views, have, "administration", body, route):
                 add(Row(where, ln.drug.id, c))
-        timing = infusion.check(ln.drug, have, ln.over_min)[1] if ln.over_min is not None else infusion.time_not_given(ln.drug, route)
+        timing = infusion.check_rate(ln.drug, have, ln.over_min)[1] if ln.over_min is not None else infusion.time_not_given(ln.drug, route)
         for c in timing:
             add(Row(where, ln.drug.id, c))
     totals = _totals(order)
@@ -79,7 +79,7 @@ def verify(kb: Any, order: Order) -> Sheet:
     anthra = {a: q for a, q in planned.items() if exposure.applicable(kb, [a])}
     if anthra:
         items = None if order.cumulative is None else list(order.cumulative)
-        sheet.cumulative, checks = exposure.check(kb, anthra, items, body.bsa, body, "cycle")
+        sheet.cumulative, checks = exposure.check_cumulative(kb, anthra, items, body.bsa, body, "cycle")
         for c in checks:
             add(Row("cumulative", None, c))
         agents = (sheet.cumulative or {}).get("agents", {})
@@ -95,7 +95,7 @@ def verify(kb: Any, order: Order) -> Sheet:
 
 
 def _intensity(drug: Any, cycle: dict[str, Quantity], order: Order, body: Body, route: str | None) -> list[Check]:
-    """Dose intensity: the cycle's total over its length, against the doses on record over theirs (10% rule)."""
+    """Dose intensity: the cycle's total over its length, against the doses on record over theirs (the rounding tolerance)."""
     if order.cycle_days is None:
         return []
     rates = []
@@ -120,10 +120,10 @@ def _intensity(drug: Any, cycle: dict[str, Quantity], order: Order, body: Body, 
         if mine > top * (1 + checks.TOLERANCE + checks.EPS):
             out.append(Check("dose intensity", "record", "exceeds", shown, on_record,
                              f"{fmt(mine / top)} times the highest dose intensity on record: the cycles come too close "
-                             "together for this dose (more than the 10% rounding tolerance)", cites))
+                             f"together for this dose (more than the {checks.TOLERANCE_TEXT} rounding tolerance)", cites))
         else:
             out.append(Check("dose intensity", "record", "ok", shown, on_record,
-                             "no more than the highest dose intensity on record (within 10%)", cites))
+                             f"no more than the highest dose intensity on record (within {checks.TOLERANCE_TEXT})", cites))
     return out
 
 
@@ -221,7 +221,7 @@ def _partners(kb: Any, order: Order, totals: dict) -> list[Row]:
                     rows.append(Row(f"day {day}", helper.id, Check(
                         rule, "record", "exceeds" if far else "warning", value, f"{fmt(need)}% (w/w)",
                         ("more than twice the labelled share: a unit slip? " if far else
-                         "more than 10% above the labelled share (no higher dose on record: not verified): ") + labelled,
+                         f"more than {checks.TOLERANCE_TEXT} above the labelled share (no higher dose on record: not verified): ") + labelled,
                         cite + checks.ROUNDING_CITE)))
                 else:
                     rows.append(Row(f"day {day}", helper.id, Check(rule, "record", "ok", value, f"at least {fmt(need)}% (w/w)",
@@ -294,7 +294,7 @@ def _regimen_checks(kb: Any, order: Order) -> list[Row]:
             text = " or ".join(dict.fromkeys(onrecord.span_text(r.low, r.high) for r in same))
             rows.append(Row("regimen", d, Check("regimen dose", "record", "ok" if hit else "warning", str(ln.dose), text,
                                                 f"the dose of {reg.name} on record" if hit else
-                                                f"not the dose of {reg.name} on record (within 10%)", cites)))
+                                                f"not the dose of {reg.name} on record (within {checks.TOLERANCE_TEXT})", cites)))
     return rows
 
 

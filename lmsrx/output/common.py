@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lmsrx.dosing.checks import TOLERANCE_TEXT
+
 
 def to_json(obj: Any) -> Any:
     """A record as plain JSON: quantities as '12 g/m2' text, tuples as lists."""
@@ -73,3 +75,7 @@ def fmt_num(x: Any) -> str:
     from lmsrx.units import fmt
 
     return fmt(float(x)) if x is not None else "-"
+
+
+DOSE_RULE_NOTE = (f"Dose rule: within {TOLERANCE_TEXT} of a dose on record is routine rounding (HOPA 2018); a written limit "
+                  "wins. Decision support only: the prescriber and pharmacist check every order.")

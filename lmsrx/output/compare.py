@@ -131,4 +131,4 @@ def compare(kb: Any, data: dict[str, Any]) -> View:
               "sha256": kb.sha256, "lmsrx_version": __version__, "generated": "-"}
     return View(title=f"Compare {data['kind']}: {', '.join(ids)}", data=data, rows=data["rows"],
                 sections=[Section("Side by side", ["", *ids], [[r["field"], *(r[i] for i in ids)] for r in data["rows"]])],
-                documents={"html": page.compare(data, footer)})
+                documents={"html": page.compare_page(data, footer)})

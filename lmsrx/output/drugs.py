@@ -6,6 +6,7 @@ from typing import Any
 from lmsrx.clinical.labelrules import action_text
 from lmsrx.output.common import (
     CHECK_COLUMNS,
+    DOSE_RULE_NOTE,
     VERDICT_TEXT,
     all_cites,
     check_dicts,
@@ -165,8 +166,7 @@ def dose(kb: Any, r: Any) -> View:
              "verdict": data["verdict"]}],
         lines=lines,
         sections=[Section("Checks", CHECK_COLUMNS, check_rows(r.checks))] if r.checks else [],
-        footer=["Dose rule: within 10% of a dose on record is routine rounding (HOPA 2018); a written limit wins. "
-                "Decision support only: the prescriber and pharmacist check every order."],
+        footer=[DOSE_RULE_NOTE],
     )
 
 

@@ -1,10 +1,16 @@
-"""The options answer: its one serialiser (compact JSON, built from parts computed once per regimen and per assessment), the compact form of a batch, csv/tsv rows, and the view for people."""
+"""The options answer: its one serialiser (:func:`options_json`, compact JSON built from parts computed once
+per regimen and per assessment) and the compact form of a batch (:func:`compact_json`); everything else (the
+JSON document, csv/tsv rows, the tables for people) is built from those, and only for the format asked."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from lmsrx.clinical.strength import key_evidence
+from lmsrx.output.render import ENCODER
 from lmsrx.output.view import Section, View
 from lmsrx.output.wording import approval_text, evidence_brief, evidence_data, key_figure
+from lmsrx.text import escape_json
 
 
 def _criteria(a: Any) -> list[dict[str, Any]]:
@@ -12,47 +18,17 @@ def _criteria(a: Any) -> list[dict[str, Any]]:
             for v in a.verdicts]
 
 
-def options_data(kb: Any, answer: Any, explain: bool = False) -> dict[str, Any]:
-    def candidate(a: Any) -> dict[str, Any]:
-        reg = a.regimen
-        out = {
-            "id": reg.id, "name": reg.name, "drugs": list(reg.drugs), "status": a.status, "needs": a.needs,
-            "evidence": [evidence_data(kb, kb.evidence[e], reg) for e in reg.evidence],
-            "cautions": list(a.cautions), "why": a.why,  # a copy: a batch shares assessments
-            "strength": a.strength_label, "recommendation": reg.recommendation,
-            "preferred": a.preferred, "newer_than_source": reg.newer_than_source,
-            "approval": approval_text(kb, reg),
-        }
-        if explain:
-            out["criteria"] = _criteria(a)
-        return out
-
-    def excluded(a: Any) -> dict[str, Any]:
-        out = {"id": a.regimen.id, "name": a.regimen.name, "drugs": list(a.regimen.drugs), "reasons": a.reasons,
-               "newer_than_source": a.regimen.newer_than_source}
-        if explain:
-            out["criteria"] = _criteria(a)
-        return out
-
-    return {
-        "query": answer.patient.query(),
-        "knowledge": {"version": kb.meta.version, "sha256": kb.sha256},
-        "candidates": [candidate(a) for a in answer.candidates],
-        "excluded": [excluded(a) for a in answer.excluded],
-    }
+def _enc(value: Any) -> str:
+    return escape_json(ENCODER.encode(value))
 
 
-def options_line(kb: Any, answer: Any, explain: bool = False, line: int | None = None) -> str:
-    """``dumps(options_data(...))`` (one NDJSON line, with ``line`` first when given), fast: what does not
-    change from patient to patient (each regimen's names, evidence cards, strength and approval) is
-    serialised once, and each assessment's own part once per assessment (a batch shares assessments
-    between patients). Escaping is per character, so the parts are escaped apart. Tests prove the text
-    identical to ``dumps`` of the data."""
-    from lmsrx.output.render import ENCODER
-    from lmsrx.text import escape_json
-
-    def enc(value: Any) -> str:
-        return escape_json(ENCODER.encode(value))
+def options_json(kb: Any, answer: Any, explain: bool = False, line: int | None = None) -> str:
+    """The options answer as compact JSON (one NDJSON line, with ``line`` first when given): the one
+    serialiser of an options answer, for JSON, NDJSON, batch, report and the API alike. What does not change
+    from patient to patient (each regimen's names, evidence cards, strength and approval) is serialised once,
+    and each assessment's own part once per assessment (a batch shares assessments between patients).
+    Escaping is per character, so the parts are escaped apart."""
+    enc = _enc
 
     def static(a: Any) -> tuple[str, str, str, str]:
         reg = a.regimen
@@ -90,10 +66,14 @@ def options_line(kb: Any, answer: Any, explain: bool = False, line: int | None =
                     ",".join(excluded(a) for a in answer.excluded), "]}"))
 
 
-def options_compact_line(answer: Any, line: int | None = None) -> str:
-    """``dumps(options_compact(...))``, each assessment's part serialised once (a test proves it identical)."""
-    from lmsrx.output.render import ENCODER
-    from lmsrx.text import escape_json
+def options_data(kb: Any, answer: Any, explain: bool = False, line: int | None = None) -> dict[str, Any]:
+    """The options answer as data: exactly :func:`options_json`, read back."""
+    return json.loads(options_json(kb, answer, explain, line))
+
+
+def compact_json(answer: Any, line: int | None = None) -> str:
+    """What a cohort needs per patient (``--compact``): each regimen's id, status, strength, needs or reasons,
+    and its evidence by id; each assessment's part serialised once."""
 
     def part(a: Any, kind: str) -> str:
         text = a.cache.get(kind)
@@ -101,25 +81,18 @@ def options_compact_line(answer: Any, line: int | None = None) -> str:
             value = ({"id": a.regimen.id, "status": a.status, "strength": a.strength_label, "needs": a.needs,
                       "evidence": list(a.regimen.evidence)} if kind == "compact-candidate"
                      else {"id": a.regimen.id, "reasons": a.reasons})
-            text = a.cache[kind] = escape_json(ENCODER.encode(value))
+            text = a.cache[kind] = _enc(value)
         return text
 
     head = f'"line":{line},' if line is not None else ""
-    return "".join(("{", head, '"id":', escape_json(ENCODER.encode(answer.patient.id)), ',"candidates":[',
+    return "".join(("{", head, '"id":', _enc(answer.patient.id), ',"candidates":[',
                     ",".join(part(a, "compact-candidate") for a in answer.candidates), '],"excluded":[',
                     ",".join(part(a, "compact-excluded") for a in answer.excluded), "]}"))
 
 
-def options_compact(answer: Any, line: int | None = None) -> dict[str, Any]:
-    """What a cohort needs per patient: each regimen's id, status, needs or reasons; evidence by id."""
-    out: dict[str, Any] = {"line": line} if line is not None else {}
-    out.update({
-        "id": answer.patient.id,
-        "candidates": [{"id": a.regimen.id, "status": a.status, "strength": a.strength_label, "needs": a.needs,
-                        "evidence": list(a.regimen.evidence)} for a in answer.candidates],
-        "excluded": [{"id": a.regimen.id, "reasons": a.reasons} for a in answer.excluded],
-    })
-    return out
+def compact_data(answer: Any, line: int | None = None) -> dict[str, Any]:
+    """:func:`compact_json`, read back."""
+    return json.loads(compact_json(answer, line))
 
 
 def compact_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -163,7 +136,9 @@ def _compact(kb: Any, answer: Any) -> Section:
 
 
 def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> View:
-    data = options_data(kb, answer, explain)
+    def data() -> dict[str, Any]:
+        return options_data(kb, answer, explain)
+
     eligible = [a for a in answer.candidates if a.status == "eligible"]
     conditional = [a for a in answer.candidates if a.status == "conditional"]
     summary = f"{len(eligible)} eligible, {len(conditional)} conditional, {len(answer.excluded)} excluded"
@@ -172,8 +147,6 @@ def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> 
         rows = []
         for a in items:
             reg = a.regimen
-            from lmsrx.clinical.strength import key_evidence
-
             keys = key_evidence(kb, reg, 2)
             head = f"{reg.name}\n[{', '.join(reg.drugs)}]\n{reg.recommendation}; evidence: {a.strength_label}"
             if reg.newer_than_source:
@@ -186,22 +159,25 @@ def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> 
                          "\n".join(f"- {c}" for c in a.cautions) or "-"])
         return rows
 
-    columns = ["Regimen", "Key evidence", "Approval / guideline", "Cautions"]
-    sections = [_compact(kb, answer)] if not long else [
-        Section(f"Eligible ({len(eligible)})", columns, cand_rows(eligible),
-                note=None if eligible else "No option has every criterion met."),
-        Section(f"Conditional ({len(conditional)}): decided by the information listed under 'needs'", columns,
-                cand_rows(conditional), note=None if conditional else "None."),
-        Section(f"Excluded ({len(answer.excluded)})", ["Regimen", "Why not"],
-                [[a.regimen.name, "\n".join(a.reasons)] for a in answer.excluded]),
-    ]
-    if explain:
-        rows = [[a.regimen.id, v.test, v.status, v.sentence() + (f" - needs {v.needs}" if v.needs else "")]
-                for a in [*answer.candidates, *answer.excluded] for v in a.verdicts]
-        sections.append(Section("Every criterion (--explain)", ["Regimen", "Test", "Verdict", "Detail"], rows))
-    return View(
+    def sections() -> list[Section]:
+        columns = ["Regimen", "Key evidence", "Approval / guideline", "Cautions"]
+        out = [_compact(kb, answer)] if not long else [
+            Section(f"Eligible ({len(eligible)})", columns, cand_rows(eligible),
+                    note=None if eligible else "No option has every criterion met."),
+            Section(f"Conditional ({len(conditional)}): decided by the information listed under 'needs'", columns,
+                    cand_rows(conditional), note=None if conditional else "None."),
+            Section(f"Excluded ({len(answer.excluded)})", ["Regimen", "Why not"],
+                    [[a.regimen.name, "\n".join(a.reasons)] for a in answer.excluded]),
+        ]
+        if explain:
+            rows = [[a.regimen.id, v.test, v.status, v.sentence() + (f" - needs {v.needs}" if v.needs else "")]
+                    for a in [*answer.candidates, *answer.excluded] for v in a.verdicts]
+            out.append(Section("Every criterion (--explain)", ["Regimen", "Test", "Verdict", "Detail"], rows))
+        return out
+
+    view = View(
         title=f"LMS options: {answer.patient.summary()} (knowledge {kb.meta.version})",
-        data=data, rows=options_rows(data), sections=sections, lines=[summary],
+        data=data, rows=lambda: options_rows(view.data), sections=sections, lines=[summary],
         footer=(["--long shows every figure of the key trials, the approvals and the cautions in full."] if not long else [])
         + ["Order: a preference the source states first, then the strength of the evidence for LMS (approved on a "
                 "randomised phase III, phase III, phase II, retrospective or early-phase, other; a negative or non-LMS "
@@ -209,3 +185,4 @@ def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> 
                 "Decision support only: check every option against the patient and current labels.",
                 "Use --format json for citations and the full evidence of each option; --explain for every criterion."],
     )
+    return view

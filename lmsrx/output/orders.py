@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lmsrx.output.common import CHECK_COLUMNS, VERDICT_TEXT, check_dicts, fmt_num, worst_first
+from lmsrx.output.common import CHECK_COLUMNS, DOSE_RULE_NOTE, VERDICT_TEXT, check_dicts, fmt_num, worst_first
 from lmsrx.output.drugs import cumulative_lines
 from lmsrx.output.view import Section, View
 
@@ -51,6 +51,5 @@ def order(kb: Any, sheet: Any) -> View:
         title=f"Order {o.id or ''}: {VERDICT_TEXT[sheet.verdict]}".replace("Order :", "Order:"), data=data,
         rows=order_rows(data), lines=lines,
         sections=[Section("Verification sheet", ["Result", "Where", "Drug", *CHECK_COLUMNS[1:]], rows)],
-        footer=["Dose rule: within 10% of a dose on record is routine rounding (HOPA 2018); a written limit wins. "
-                "Decision support only: the prescriber and pharmacist check every order."],
+        footer=[DOSE_RULE_NOTE],
     )

@@ -164,7 +164,7 @@ def board(data: dict[str, Any]) -> str:
     return _document(data["title"], "".join(out))
 
 
-def compare(data: dict[str, Any], footer: dict[str, Any]) -> str:
+def compare_page(data: dict[str, Any], footer: dict[str, Any]) -> str:
     ids = data["ids"]
     head = "".join(f'<th scope="col">{e(i)}</th>' for i in ids)
     rows = "".join(f'<tr><th scope="row">{e(r["field"])}</th>'

@@ -6,7 +6,6 @@ imported only inside :func:`draw_table`, and every piece of knowledge-base text 
 wrapped in ``rich.text.Text`` so it is never read as markup."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -70,6 +69,8 @@ def _delimited(rows: list[dict[str, Any]], fmt: str, header: bool = True) -> str
     keys = list(rows[0])
     buf = io.StringIO()
     if fmt == "csv":
+        import csv  # only for csv: every other format starts without it
+
         writer = csv.writer(buf, lineterminator="\n")
         if header:
             writer.writerow(keys)

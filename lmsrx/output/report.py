@@ -5,6 +5,7 @@ from typing import Any
 
 from lmsrx.clinical import figures
 from lmsrx.output import page, wording
+from lmsrx.output.options import options_data
 from lmsrx.output.view import Section, View
 
 NOTICE = ("Decision support for clinicians, built from the knowledge base named below; it does not replace clinical "
@@ -46,12 +47,7 @@ def reference_entries(kb: Any, order: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def _figures(ev: Any, regimen_id: str | None) -> list[dict[str, Any]]:
-
-    return [{**f, "text": figures.text(f)} for f in figures.evidence_figures(ev, regimen_id)]
-
-
-def _patient(answer: Any) -> dict[str, Any]:
+def _patient_summary(answer: Any) -> dict[str, Any]:
     q = answer.patient.query()
     given, missing = {}, []
     for key, label in PATIENT_FIELDS.items():
@@ -69,31 +65,31 @@ def _patient(answer: Any) -> dict[str, Any]:
 
 
 def board(kb: Any, answer: Any, generated: str, lmsrx_version: str) -> dict[str, Any]:
-    """The tumour-board page for one patient, as data."""
-    from lmsrx.clinical.strength import tested
-
+    """The tumour-board page for one patient, as data: the options answer (:func:`options_data`, the one
+    serialiser) with each option's evidence worded for the page and its references numbered once."""
     number = Numbering()
     cards = []
     touched_drugs: list[str] = []
     touched_evidence: list[str] = []
-    for a in answer.candidates:
+    answered = options_data(kb, answer)
+    for a, c in zip(answer.candidates, answered["candidates"]):
         reg = a.regimen
         evidence = []
-        for eid in reg.evidence:
-            ev = kb.evidence[eid]
-            own = tested(ev, reg)
+        for e in c["evidence"]:
+            ev = kb.evidence[e["id"]]
             evidence.append({
-                "id": ev.id, "head": wording.evidence_head(ev), "lms_result": ev.lms_result,
-                "label": figures.label(ev), "tested_this_regimen": own, "newer_than_source": ev.newer_than_source,
-                "summary": ev.summary, "figures": _figures(ev, reg.id) if own else [], "refs": number(ev.cite),
+                "id": e["id"], "head": wording.evidence_head(ev), "lms_result": e["lms_result"], "label": figures.label(ev),
+                "tested_this_regimen": e["tested_this_regimen"], "newer_than_source": e["newer_than_source"],
+                "summary": e["summary"], "figures": [{**f, "text": figures.text(f)} for f in e["endpoints"]],
+                "refs": number(ev.cite),
             })
-            touched_evidence.append(eid)
+            touched_evidence.append(e["id"])
         touched_drugs += [d for d in reg.drugs if d not in touched_drugs]
         cards.append({
-            "id": reg.id, "name": reg.name, "drugs": [kb.drugs[d].name for d in reg.drugs], "status": a.status,
-            "why": a.why, "needs": a.needs, "strength": a.strength_label, "recommendation": reg.recommendation,
-            "preferred": a.preferred, "newer_than_source": reg.newer_than_source, "approval": wording.approval_text(kb, reg),
-            "cautions": a.cautions, "components": list(reg.components), "evidence": evidence, "refs": number(reg.cite),
+            "id": c["id"], "name": c["name"], "drugs": [kb.drugs[d].name for d in reg.drugs], "status": c["status"],
+            "why": c["why"], "needs": c["needs"], "strength": c["strength"], "recommendation": c["recommendation"],
+            "preferred": c["preferred"], "newer_than_source": c["newer_than_source"], "approval": c["approval"],
+            "cautions": c["cautions"], "components": list(reg.components), "evidence": evidence, "refs": number(reg.cite),
         })
     discrepancies = []
     for owner in [kb.drugs[d] for d in touched_drugs] + [kb.evidence[e] for e in dict.fromkeys(touched_evidence)]:
@@ -104,11 +100,11 @@ def board(kb: Any, answer: Any, generated: str, lmsrx_version: str) -> dict[str,
               "conditional": sum(a.status == "conditional" for a in answer.candidates), "excluded": len(answer.excluded)}
     return {
         "title": "LMS tumour board: treatment options" + (f" for {answer.patient.id}" if answer.patient.id else ""),
-        "patient": _patient(answer),
+        "patient": _patient_summary(answer),
         "glance": counts,
         "candidates": cards,
         "discrepancies": discrepancies,
-        "excluded": [{"id": a.regimen.id, "name": a.regimen.name, "reasons": a.reasons} for a in answer.excluded],
+        "excluded": [{"id": x["id"], "name": x["name"], "reasons": x["reasons"]} for x in answered["excluded"]],
         "references": reference_entries(kb, number.order),
         "footer": {"knowledge_version": kb.meta.version, "review_date": kb.meta.review_date, "sha256": kb.sha256,
                    "lmsrx_version": lmsrx_version, "generated": generated, "notice": NOTICE},

@@ -2,9 +2,12 @@
 about the :class:`Terminal`. Plain data; the formats themselves are :mod:`lmsrx.output.render`'s."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, TypeVar, Union
 
-from lmsrx.records import field, record
+from lmsrx.records import record
+
+T = TypeVar("T")
+Lazy = Union[T, Callable[[], T]]  # a value, or the function that builds it when first asked
 
 
 @record
@@ -30,21 +33,43 @@ class Section:
     note: str | None = None
 
 
-@record
 class View:
     """A result ready to print in any format.
 
-    ``data`` is the JSON document; ``rows`` the flat records for csv/tsv (one
-    header, rectangular); ``sections``/``lines`` the human layout; ``items``
-    what ndjson prints one per line (``data`` as one line when absent).
+    ``data`` is the JSON document; ``rows`` the flat records for csv/tsv (one header, rectangular);
+    ``sections``/``lines`` the human layout; ``items`` what ndjson prints one per line (``data`` as one line
+    when absent). ``data``, ``rows`` and ``sections`` may be given as functions of no argument: each is then
+    built the first time a renderer asks for it, so a view costs only what the format asked for needs.
     """
 
-    title: str
-    data: Any
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-    items: list[Any] | None = None
-    footer: list[str] = field(default_factory=list)
-    plain: list[str] | None = None  # one line each when piped with no --format (e.g. ids)
-    documents: dict[str, str] = field(default_factory=dict)  # preformatted outputs by format (citations)
+    __slots__ = ("title", "_data", "_rows", "_sections", "lines", "items", "footer", "plain", "documents")
+
+    def __init__(self, title: str, data: Any, rows: Lazy[list[dict[str, Any]]] = (),
+                 sections: Lazy[list[Section]] = (), lines: list[str] | None = None, items: list[Any] | None = None,
+                 footer: list[str] | None = None, plain: list[str] | None = None,
+                 documents: dict[str, str] | None = None) -> None:
+        self.title = title
+        self._data, self._rows, self._sections = data, rows, sections
+        self.lines = lines or []
+        self.items = items
+        self.footer = footer or []
+        self.plain = plain  # one line each when piped with no --format (e.g. ids)
+        self.documents = documents or {}  # preformatted outputs by format (citations, html pages)
+
+    @property
+    def data(self) -> Any:
+        if callable(self._data):
+            self._data = self._data()
+        return self._data
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        if callable(self._rows):
+            self._rows = self._rows()
+        return list(self._rows)
+
+    @property
+    def sections(self) -> list[Section]:
+        if callable(self._sections):
+            self._sections = self._sections()
+        return list(self._sections)
