@@ -65,6 +65,10 @@ class Result:
             from lmsrx.output.orders import order
 
             return order(self.kb, self.value)
+        if self.kind == "regimen":
+            from lmsrx.output.regimens import regimen
+
+            return regimen(self.kb, self.value, self.options.get("days"))
         if self.kind == "trial":
             from lmsrx.output.evidence import trial
 
@@ -115,7 +119,8 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
          route: str | None = None, hepatic: str | None = None, cardiac_radiation: bool | None = None,
          cumulative: list[str] | None = None, child_pugh: str | None = None, bilirubin: Any = None, ast: Any = None,
          alt: Any = None, alp: Any = None, crcl: Any = None, creatinine: Any = None, age: int | None = None,
-         condition: list[str] | None = None, kb: Any = None) -> Result:
+         condition: list[str] | None = None, regimen: str | None = None, variant: str | None = None,
+         kb: Any = None) -> Result:
     """A planned dose checked against the doses and limits on record, and the label rules for the patient's organ
     function and age, as ``lmsrx dose`` does (``bilirubin``: mg/dL, ``'36 umol/L'`` or ``'1.8 x ULN'``, or a list of
     two; ``ast``/``alt``/``alp``: multiples of the upper limit of normal; ``crcl``: mL/min; ``creatinine``: mg/dL)."""
@@ -136,17 +141,58 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
                                "alp": alp, "crcl": crcl, "creatinine": creatinine}, age=age,
                               conditions=vocab.conditions(list(condition or [])))
     body = body_mod.make_body(bsa, height, weight, formula, cardiac_risk=cardiac_radiation, facts=facts)
-    checked = dose_mod.check(base.lookup("drugs", drug, "drug"), body, planned, per, over, route, cumulative, base)
+    found = base.lookup("drugs", drug, "drug")
+    if regimen is not None:  # checked against that regimen's schedule only
+        from lmsrx.dosing import regimen as regimen_mod
+
+        reg = base.lookup("regimens", regimen, "regimen")
+        chosen = regimen_mod.variant_of(reg, variant) if variant is not None else None
+        entries = regimen_mod.entries(base, reg, chosen)
+        if not any(e.drug == found.id for e in entries):
+            raise UsageError(f"{found.name} is not in the schedule of {reg.name}" +
+                             (f" ({reg.schedule.not_on_record})" if reg.schedule is not None and reg.schedule.not_on_record else ""))
+        found = regimen_mod.bound(found, entries)
+    elif variant is not None:
+        raise UsageError("--variant goes with --regimen")
+    checked = dose_mod.check(found, body, planned, per, over, route, cumulative, base)
     return Result("dose", checked, base)
 
 
-def order(order: Mapping[str, Any], kb: Any = None, name: str = "order") -> Result:
-    """A whole cycle verified, as ``lmsrx order`` does (the mapping of an order file)."""
+def order(order: Mapping[str, Any], kb: Any = None, name: str = "order", regimen: str | None = None) -> Result:
+    """A whole cycle verified, as ``lmsrx order`` does (the mapping of an order file); ``regimen`` as the file's
+    ``regimen:`` key (a file that names another regimen is a usage error)."""
     from lmsrx.orders import order as order_mod
     from lmsrx.orders import verify as verify_mod
 
+    from lmsrx.errors import UsageError
+
     base = _kb(kb)
+    if regimen is not None and isinstance(order, Mapping):
+        named = order.get("regimen")
+        if named is not None and str(named).strip().lower() != regimen.strip().lower():
+            raise UsageError(f"the order names regimen {str(named)[:60]!r}; --regimen says {regimen[:60]!r}")
+        order = {**order, "regimen": regimen}
     return Result("order", verify_mod.verify(base, order_mod.from_mapping(order, base, name)), base)
+
+
+def regimen(name: str, variant: str | None = None, *, bsa: float | None = None, height: float | None = None,
+            weight: float | None = None, formula: str | None = None, cycle: int | None = None,
+            cumulative: list[str] | None = None, days: int | None = None, kb: Any = None) -> Result:
+    """A regimen's card: its schedule (one variant), worked out for a patient when a BSA or height and weight (or a
+    weight, for mg/kg doses) is given; ``days``: the period to write for continuous daily dosing."""
+    from lmsrx.dosing import body as body_mod
+    from lmsrx.dosing import regimen as regimen_mod
+    from lmsrx.errors import UsageError
+
+    base = _kb(kb)
+    if cycle is not None and (isinstance(cycle, bool) or not isinstance(cycle, int) or not 1 <= cycle <= 100):
+        raise UsageError(f"--cycle must be a whole number from 1 to 100; got {cycle!r}")
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 366):
+        raise UsageError(f"--days must be a whole number from 1 to 366; got {days!r}")
+    given = any(v is not None for v in (bsa, height, weight))
+    body = body_mod.make_body(bsa, height, weight, formula) if given else None
+    reg = base.lookup("regimens", name, "regimen")
+    return Result("regimen", regimen_mod.plan(base, reg, variant, body, cycle, cumulative), base, days=days)
 
 
 def drug(name: str, kb: Any = None) -> Result:

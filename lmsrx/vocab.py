@@ -19,7 +19,7 @@ LMS_STATUSES = ("approved", "approved-sts", "tumour-agnostic", "off-label", "wit
                 "unrecorded")
 DRUG_CLASSES = ("anthracycline", "alkylating-agent", "tyrosine-kinase-inhibitor", "microtubule-inhibitor",
                 "aromatase-inhibitor", "checkpoint-inhibitor", "anti-pdgfra-antibody", "ntrk-inhibitor", "uroprotector")
-ROUTES = ("iv", "oral")
+ROUTES = ("iv", "oral", "sc")
 FORMULAS = ("mosteller", "dubois")
 PER = ("administration", "day", "cycle")
 HEPATIC = ("normal", "mild", "moderate", "severe")

@@ -45,6 +45,7 @@ regimens:
     settings: [metastatic]
     recommendation: option
     summary: '{HOSTILE}'
+    schedule: {{not_on_record: '-{HOSTILE}', cite: [hostile-ref]}}
     criteria:
       - {{test: setting, values: [metastatic], why: '=why'}}
     cautions:

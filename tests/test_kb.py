@@ -31,7 +31,7 @@ drugs:
 
 
 def test_builtin_loads(kb):
-    assert kb.counts() == {"references": 118, "drugs": 21, "evidence": 45, "regimens": 26, "classes": 11, "rules": 77}
+    assert kb.counts() == {"references": 121, "drugs": 25, "evidence": 45, "regimens": 26, "classes": 11, "rules": 77}
     assert len(kb.sha256) == 64
     assert kb.meta.version and kb.meta.review_date
 
@@ -106,10 +106,17 @@ def test_extra_may_not_silently_replace_builtin(tmp_path):
 
 
 def test_extra_replaces_builtin_when_declared(tmp_path):
-    text = DRUG.replace("testdrug:", "ifosfamide:").replace("Testdrug", "Ifosfamide X") + "    replace: true\n"
+    text = DRUG.replace("testdrug:", "nivolumab:").replace("Testdrug", "Nivolumab X") + "    replace: true\n"
     k = loader.load([write(tmp_path, text)])
-    assert k.drugs["ifosfamide"].name == "Ifosfamide X"
-    assert k.origin[("drugs", "ifosfamide")].endswith("extra.yaml")
+    assert k.drugs["nivolumab"].name == "Nivolumab X"
+    assert k.origin[("drugs", "nivolumab")].endswith("extra.yaml")
+
+
+def test_a_replaced_drug_keeps_the_doses_its_regimens_name(tmp_path):
+    text = DRUG.replace("testdrug:", "ifosfamide:").replace("Testdrug", "Ifosfamide X") + "    replace: true\n"
+    found = problems_of(write(tmp_path, text))
+    assert any("ifosfamide has no dose on record with id 'frustaci-2001'" in p and "replaced in" in p and "extra.yaml" in p
+               for p in found), found
 
 
 def test_replace_without_builtin_is_refused(tmp_path):

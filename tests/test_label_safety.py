@@ -313,6 +313,7 @@ regimens:
     settings: [metastatic]
     recommendation: option
     summary: s
+    schedule: {not_on_record: no dose of this test regimen is on record, cite: [statpearls-lms-2020]}
     evidence: [second-line-options]
     cite: [statpearls-lms-2020]
   newdrug:
@@ -322,6 +323,7 @@ regimens:
     settings: [metastatic]
     recommendation: option
     summary: s
+    schedule: {not_on_record: no dose of this test regimen is on record, cite: [statpearls-lms-2020]}
     evidence: [second-line-options]
     cite: [statpearls-lms-2020]
 rules:

@@ -105,6 +105,7 @@ regimens:
     settings: [metastatic]
     recommendation: option
     summary: '{evil}'
+    schedule: {{not_on_record: '{evil}', cite: [evil-ref]}}
     criteria:
       - {{test: setting, values: [metastatic], why: '{evil}'}}
     cautions:
@@ -144,7 +145,7 @@ def test_compare_regimens_aligns_end_points(run):
     assert "4.2 vs dacarbazine 1.5 months" in rows["median PFS"]["trabectedin"]
     assert "4.6 vs placebo 1.6 months" in rows["median PFS"]["pazopanib"]
     assert rows["strength for LMS"]["eribulin"] == "other"
-    assert "Trabectedin: 1.5 mg/m2" in rows["dose per cycle"]["trabectedin"]
+    assert "Trabectedin 1.5 mg/m2 day 1; every 21 days" in rows["schedule"]["trabectedin"]
 
 
 def test_compare_drugs_trials_and_refusals(run, tmp_path):

@@ -26,6 +26,7 @@ StatusChoice = vocab.choices("LmsStatus", vocab.LMS_STATUSES)
 CiteFormat = vocab.choices("CiteFormat", vocab.CITE_FORMATS)
 ReportFormat = vocab.choices("ReportFormat", ("html", "markdown"))
 CompareFormat = vocab.choices("CompareFormat", (*vocab.FORMATS, "html"))
+RegimenFormat = vocab.choices("RegimenFormat", (*vocab.FORMATS, "yaml"))
 NOCASE = {"case_sensitive": False}
 
 

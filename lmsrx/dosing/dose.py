@@ -155,8 +155,18 @@ def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body,
                              cites + ROUNDING_CITE))
         else:
             out.append(Check(rule, "record", "ok", str(v), span,
-                             f"within the doses on record ({span}; {statuses_of(group)})", cites))
+                             f"within the doses on record ({span}; {statuses_of(group)}){_matched(group, value)}", cites))
     return out
+
+
+def _matched(group: list[OnRecord], value: Quantity) -> str:
+    """Which records the dose matches (within the rounding tolerance): a dose is only as right as the schedule it
+    belongs to, so the answer names it."""
+    hits = [r for r in group if r.low.base() * (1 - TOLERANCE) - EPS <= value.base() <= r.high.base() * (1 + TOLERANCE) + EPS]
+    if not hits:
+        return "; between the records, matching none of them"
+    names = [r.dose.context + (f", every {r.dose.cycle_days} days" if r.dose.cycle_days else "") for r in hits]
+    return "; matches: " + "; ".join(dict.fromkeys(names))
 
 
 def _unbounded(have: dict[str, Quantity], fam: str, hi: Quantity, per: str, span: str, cites: tuple[str, ...]) -> Check:

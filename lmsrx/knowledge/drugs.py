@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Literal
 
 from lmsrx import vocab
-from lmsrx.knowledge.types import ONE, Cites, Date, Discrepancy, DrugRef, EvidenceRef, Ident, Note, RegimenRef
+from lmsrx.knowledge.types import ONE, Cites, Date, Discrepancy, DrugRef, EvidenceRef, Ident, Note
 from lmsrx.records import field, record
 from lmsrx.units import Quantity
 
@@ -50,6 +50,7 @@ class Dose:
     schedule: str
     status: Literal["label", "trial", "regimen-library", "guidance", "source"]
     cite: Cites = field(metadata=ONE)
+    id: Ident | None = None  # named by a regimen's schedule
     amount: Quantity | None = None
     low: Quantity | None = None
     times: int | None = None
@@ -67,7 +68,6 @@ class Dose:
     fraction_of: DrugRef | None = None
     percent: float | None = None
     when: DoseContext | None = None
-    regimens: tuple[RegimenRef, ...] = ()
     standard: bool = False
     newer_than_source: bool = False
     seen_at: str | None = None

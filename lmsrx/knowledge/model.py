@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from lmsrx.knowledge.drugs import CONTEXT_TEXT, Approval, Dose, DoseContext, Drug, Limit, Route, Toxicity
 from lmsrx.knowledge.evidence import Design, Effect, Endpoint, Evidence
-from lmsrx.knowledge.regimens import Caution, Criterion, Preference, Regimen
+from lmsrx.knowledge.regimens import (
+    Caution,
+    Criterion,
+    Modification,
+    Phase,
+    Preference,
+    Regimen,
+    Schedule,
+    ScheduleLine,
+    Support,
+    Variant,
+)
 from lmsrx.knowledge.rules import (
     ChildPugh,
     Condition,
@@ -43,9 +54,9 @@ from lmsrx.records import field, record
 
 __all__ = ["CONTEXT_TEXT", "KINDS", "ONE", "Approval", "Biomarker", "Caution", "ChildPugh", "Cites", "ClassRef", "Condition",
            "Criterion", "Date", "Design", "Discrepancy", "Dose", "DoseContext", "Drug", "DrugClass", "DrugRef", "Effect",
-           "Endpoint", "Evidence", "EvidenceRef", "Grade", "HepaticClass", "Ident", "Limit", "Member", "Meta", "Note",
-           "PatientCondition", "Preference", "Reference", "ReferenceRef", "Regimen", "RegimenRef", "Route", "Rule", "Setting",
-           "Site", "Span", "Toxicity", "fields_of", "key", "span_bounds"]
+           "Endpoint", "Evidence", "EvidenceRef", "Grade", "HepaticClass", "Ident", "Limit", "Member", "Meta", "Modification", "Note",
+           "PatientCondition", "Phase", "Preference", "Reference", "ReferenceRef", "Regimen", "RegimenRef", "Route", "Rule", "Schedule", "ScheduleLine",
+           "Setting", "Site", "Span", "Support", "Toxicity", "Variant", "fields_of", "key", "span_bounds"]
 
 
 @record(frozen=True)

@@ -79,6 +79,105 @@ class Preference:
 
 
 @record(frozen=True)
+class ScheduleLine:
+    """One drug of a phase: which of that drug's doses on record it gives (by the dose record's id). The dose
+    record holds the amount, route, days and infusion time; ``days`` is given here only for a dose recorded as
+    once every cycle with no day named (the cycle is counted from that dose: day 1)."""
+
+    drug: DrugRef
+    dose: Ident
+    days: tuple[int, ...] = ()
+
+
+@record(frozen=True)
+class Support:
+    """Support given with a regimen: a drug whose dose is on record (computed for the patient: ``dose`` names the
+    record, ``days`` the cycle days when the record names none, ``with_drug`` the drug whose days a share of it
+    follows, as mesna follows ifosfamide), or a statement only (``dose`` absent: G-CSF with no dose recorded,
+    hydration, antiemetics)."""
+
+    text: str
+    cite: Cites = field(metadata=ONE)
+    drug: DrugRef | None = None
+    dose: Ident | None = None
+    days: tuple[int, ...] = ()
+    with_drug: DrugRef | None = None
+    before_min: int | None = None
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.dose is not None and self.drug is None:
+            return [("dose", "a support dose names its drug")]
+        if self.days and self.with_drug is not None:
+            return [("days", "support is given on its own days or on those of with_drug, not both")]
+        return []
+
+
+@record(frozen=True)
+class Modification:
+    """A dose change on record: the scheduled doses times ``percent`` / 100 ``when`` it applies."""
+
+    percent: float
+    when: str
+    cite: Cites = field(metadata=ONE)
+
+
+@record(frozen=True)
+class Phase:
+    """A run of cycles with the same drugs: ``cycles`` of ``cycle_days`` days (``cycles_text`` says it in words
+    where the record gives no number; ``continuous`` for daily dosing with no cycle on record)."""
+
+    lines: tuple[ScheduleLine, ...] = field(metadata=ONE)
+    name: str | None = None
+    cycle_days: int | None = None
+    cycles: int | None = None
+    cycles_text: str | None = None
+    continuous: bool = False
+
+    def problems(self) -> list[tuple[str, str]]:
+        if self.continuous and self.cycle_days is not None:
+            return [("continuous", "a continuous phase has no cycle length")]
+        if self.cycle_days is not None and not 1 <= self.cycle_days <= 366:
+            return [("cycle_days", "cycle_days must be 1 to 366")]
+        if self.cycles is not None and not 1 <= self.cycles <= 100:
+            return [("cycles", "cycles must be 1 to 100")]
+        return []
+
+
+@record(frozen=True)
+class Variant:
+    """One schedule of a regimen as a record gives it (regimens given differently by different records have
+    several, each named and cited)."""
+
+    id: Ident
+    name: str
+    phases: tuple[Phase, ...] = field(metadata=ONE)
+    cite: Cites = field(metadata=ONE)
+    support: tuple[Support, ...] = ()
+    modifications: tuple[Modification, ...] = ()
+    newer_than_source: bool = False
+    note: str | None = None
+
+
+@record(frozen=True)
+class Schedule:
+    """How a regimen is given: its variants, or (``not_on_record``) why no dose of it is on record."""
+
+    variants: tuple[Variant, ...] = ()
+    not_on_record: str | None = None
+    cite: Cites = ()
+
+    def problems(self) -> list[tuple[str, str]]:
+        if bool(self.variants) == bool(self.not_on_record):
+            return [("variants", "a schedule gives its variants, or says why none is on record (not_on_record), not both")]
+        if self.not_on_record and not self.cite:
+            return [("cite", "say where the missing schedule was looked for (cite)")]
+        ids = [v.id for v in self.variants]
+        if len(set(ids)) != len(ids):
+            return [("variants", "variant ids must differ")]
+        return []
+
+
+@record(frozen=True)
 class Regimen:
     id: Ident
     name: str
@@ -91,7 +190,7 @@ class Regimen:
     evidence: tuple[EvidenceRef, ...] = field(metadata=ONE)
     cite: Cites = field(metadata=ONE)
     criteria: tuple[Criterion, ...] = ()
-    components: tuple[str, ...] = ()
+    schedule: Schedule | None = None
     guideline: str | None = None
     cautions: tuple[Caution, ...] = ()
     preferred: Preference | None = None

@@ -176,6 +176,7 @@ def _load(read: list[tuple[str, bytes, bool]], problems: list[Problem], sha256: 
             problems.append(Problem(BUILTIN_PREFIX + "kb.yaml", 1, "the built-in base must declare 'knowledge' (name, version, review_date)"))
     _extend(built, extensions, problems)
     _integrity(built, entries, problems)
+    _schedules(built, entries, problems)
     if problems:
         raise KnowledgeError(problems)
     assert isinstance(meta, model.Meta)
@@ -299,3 +300,69 @@ def _integrity(built: dict[str, dict[str, Any]], entries: dict[tuple[str, str], 
             problems.append(Problem(path, line, f"rules.{rid}: an equivalence ratio is for one drug at a time, not a class"))
         if rule.topic == "equivalence" and rule.to in rule.applies_to:
             problems.append(Problem(path, line, f"rules.{rid}: a drug's ratio to itself is 1 by definition"))
+
+
+NEVER_OFFERED = ("withdrawn", "not-recommended")  # never a candidate: a schedule is not required
+
+
+def _schedules(built: dict[str, dict[str, Any]], entries: dict[tuple[str, str], Any], problems: list[Problem]) -> None:
+    """Every regimen that can be offered has a schedule; a schedule names its regimen's drugs and doses on record."""
+    drugs = built["drugs"]
+    for did, drug in sorted(drugs.items()):
+        ids = [d.id for d in drug.doses if d.id is not None]
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            (path, line), _ = entries[("drugs", did)]
+            problems.append(Problem(path, line, f"drugs.{did}: two doses have the id {dup!r}"))
+    for rid, reg in sorted(built["regimens"].items()):
+        (path, line), _ = entries[("regimens", rid)]
+
+        def bad(text: str) -> None:
+            problems.append(Problem(path, line, f"regimens.{rid}: {text}"))
+
+        if reg.schedule is None:
+            if reg.recommendation not in NEVER_OFFERED:
+                bad("no schedule: give its variants, or say why no dose of it is on record (schedule.not_on_record)")
+            continue
+        for v in reg.schedule.variants:
+            given = {ln.drug for ph in v.phases for ln in ph.lines}
+            if given != set(reg.drugs):
+                missing, extra = sorted(set(reg.drugs) - given), sorted(given - set(reg.drugs))
+                bad(f"variant {v.id!r} " + "; ".join(
+                    ([f"leaves out {', '.join(missing)}"] if missing else []) + ([f"gives {', '.join(extra)}, not a drug of the regimen"]
+                                                                                 if extra else [])))
+            for ph in v.phases:
+                for ln in ph.lines:
+                    dose = _dose(drugs, ln.drug, ln.dose)
+                    if dose is None:
+                        bad(f"variant {v.id!r}: {ln.drug} has no dose on record with id {ln.dose!r}{_replaced(entries, ln.drug)}")
+                        continue
+                    if ph.cycle_days is not None and dose.cycle_days is not None and dose.cycle_days != ph.cycle_days:
+                        bad(f"variant {v.id!r}: {ln.drug} dose {ln.dose!r} repeats every {dose.cycle_days} days, the phase every {ph.cycle_days}")
+                    if ln.days and (dose.days or dose.daily):
+                        bad(f"variant {v.id!r}: {ln.drug} dose {ln.dose!r} has its own days; days here are for a dose recorded once a cycle")
+                    if ph.continuous and not dose.daily:
+                        bad(f"variant {v.id!r}: a continuous phase gives daily doses; {ln.drug} dose {ln.dose!r} is not daily")
+            for sup in v.support:
+                if sup.drug is None:
+                    continue
+                if sup.drug not in drugs:
+                    bad(f"variant {v.id!r}: support names {sup.drug!r}, which is not a drug")
+                    continue
+                if drugs[sup.drug].lms_status != "supportive":
+                    bad(f"variant {v.id!r}: support drug {sup.drug!r} is not marked supportive")
+                if sup.dose is not None and _dose(drugs, sup.drug, sup.dose) is None:
+                    bad(f"variant {v.id!r}: {sup.drug} has no dose on record with id {sup.dose!r}{_replaced(entries, sup.drug)}")
+                if sup.with_drug is not None and sup.with_drug not in given:
+                    bad(f"variant {v.id!r}: support follows {sup.with_drug!r}, which the variant does not give")
+
+
+def _replaced(entries: dict[tuple[str, str], Any], drug_id: str) -> str:
+    found = entries.get(("drugs", drug_id))
+    if found is None or found[1]:
+        return ""
+    return f" (the drug is replaced in {found[0][0]}: keep the doses its regimens name, with their ids)"
+
+
+def _dose(drugs: dict[str, Any], drug_id: str, dose_id: str) -> Any:
+    drug = drugs.get(drug_id)
+    return None if drug is None else next((d for d in drug.doses if d.id == dose_id), None)

@@ -4,7 +4,8 @@ An order is a mapping (README, "lmsrx order")::
 
     id: bed-12 C3
     patient: {height_cm: 168, weight_kg: 71}      # or bsa_m2; optional formula, hepatic, cardiac_radiation
-    regimen: gemcitabine-docetaxel                # optional
+    regimen: gemcitabine-docetaxel                # optional: checks bound to its schedule
+    variant: hensley                              # optional: one of the regimen's schedules
     cycle: 3                                      # optional
     cycle_days: 21                                # optional
     cumulative: {doxorubicin: 225 mg/m2}          # prior lifetime exposure; optional
@@ -23,12 +24,13 @@ from lmsrx.dosing import body as body_mod
 from lmsrx.dosing import exposure
 from lmsrx.dosing.body import Body, parse_dose
 from lmsrx.dosing.checks import Check, worst
+from lmsrx.dosing.regimen import variant_of
 from lmsrx.errors import UsageError
 from lmsrx.records import field, record
 from lmsrx.text import check_id
 from lmsrx.units import Quantity
 
-ORDER_KEYS = ("id", "patient", "regimen", "cycle", "cycle_days", "cumulative", "lines")
+ORDER_KEYS = ("id", "patient", "regimen", "variant", "cycle", "cycle_days", "cumulative", "lines")
 
 
 PATIENT_KEYS = ("height_cm", "weight_kg", "bsa_m2", "formula", "age", "hepatic", "child_pugh", "bilirubin", "ast", "alt", "alp",
@@ -65,10 +67,11 @@ class Order:
     cycle: int | None = None
     cycle_days: int | None = None
     cumulative: tuple[str, ...] | None = None
+    variant: Any = None  # one of the regimen's schedules, when the order names it
 
     def inputs(self) -> dict[str, Any]:
         return {"id": self.id, "patient": self.body.inputs(), "regimen": self.regimen.id if self.regimen else None,
-                "cycle": self.cycle, "cycle_days": self.cycle_days,
+                "variant": self.variant.id if self.variant else None, "cycle": self.cycle, "cycle_days": self.cycle_days,
                 "cumulative": dict(i.split("=", 1) for i in self.cumulative) if self.cumulative is not None else None,
                 "lines": [ln.as_dict() for ln in self.lines]}
 
@@ -155,6 +158,14 @@ def from_mapping(raw: Any, kb: Any, name: str = "order") -> Order:
         if not isinstance(raw["regimen"], str):
             raise w.fail(raw, "regimen", "regimen must be a regimen id or name")
         regimen = _regimen(kb, raw["regimen"], raw, w)
+    variant = None
+    if raw.get("variant") is not None:
+        if regimen is None or not isinstance(raw["variant"], str):
+            raise w.fail(raw, "variant", "variant names one of the schedules of the order's regimen (give 'regimen' too)")
+        try:
+            variant = variant_of(regimen, raw["variant"])
+        except UsageError as exc:
+            raise w.fail(raw, "variant", exc.message) from None
     cycle = _int(raw, "cycle", 1, 200, w, "cycle") if raw.get("cycle") is not None else None
     cycle_days = _int(raw, "cycle_days", 1, 366, w, "cycle_days") if raw.get("cycle_days") is not None else None
     cumulative = _cumulative(raw.get("cumulative"), raw, kb, w)
@@ -167,7 +178,7 @@ def from_mapping(raw: Any, kb: Any, name: str = "order") -> Order:
     for ln in parsed:
         if cycle_days is not None and ln.days[-1] > cycle_days:
             raise w.fail(lines, ln.number - 1, f"line {ln.number}: day {ln.days[-1]} is past the end of a {cycle_days}-day cycle")
-    return Order(oid, body, parsed, regimen, cycle, cycle_days, cumulative)
+    return Order(oid, body, parsed, regimen, cycle, cycle_days, cumulative, variant)
 
 
 def _read_patient(node: Any, parent: Any, w: _Where) -> Body:

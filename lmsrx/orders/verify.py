@@ -10,9 +10,9 @@ from lmsrx.dosing import dose as dose_mod
 from lmsrx.dosing import exposure, infusion
 from lmsrx.dosing import labels as dose_labels
 from lmsrx.dosing import onrecord
+from lmsrx.dosing import regimen as regimen_mod
 from lmsrx.dosing.body import Body, forms
 from lmsrx.dosing.checks import Check
-from lmsrx.dosing.onrecord import on_record
 from lmsrx.errors import UsageError
 from lmsrx.orders.order import Line, Order, Row, Sheet
 from lmsrx.units import Quantity, fmt
@@ -23,28 +23,30 @@ def verify(kb: Any, order: Order) -> Sheet:
     body = order.body
     add = sheet.rows.append
     seen: set[str] = set()
+    schedule = regimen_mod.entries(kb, order.regimen, order.variant) if order.regimen is not None else []
     for ln in order.lines:
         where = f"line {ln.number}"
-        route, route_checks = dose_mod.resolve_route(ln.drug, ln.route)
-        if ln.over_min is not None and route == "oral":
-            raise UsageError(f"{where}: over_min is an infusion time; {ln.drug.name} is given orally")
+        drug = regimen_mod.bound(ln.drug, schedule)  # named a regimen: its schedule's doses only
+        route, route_checks = dose_mod.resolve_route(drug, ln.route)
+        if ln.over_min is not None and route in ("oral", "sc"):
+            raise UsageError(f"{where}: over_min is an infusion time; {ln.drug.name} is given {'orally' if route == 'oral' else 'under the skin'}")
         have = forms(ln.dose, body.bsa, body.weight_kg)
         first = ln.drug.id not in seen
         seen.add(ln.drug.id)
         combined = any(x.drug.id != ln.drug.id and x.drug.lms_status != "supportive" for x in order.lines)
-        views = labelrules.adjusted(kb, ln.drug, body.facts, combined)
-        rules = dose_labels.dose_checks(kb, ln.drug, body.facts, [r for r, _ in views], combined) if first else []
-        for c in (dose_mod.status_checks(ln.drug) + rules if first else []) + route_checks:
+        views = labelrules.adjusted(kb, drug, body.facts, combined)
+        rules = dose_labels.dose_checks(kb, drug, body.facts, [r for r, _ in views], combined) if first else []
+        for c in (dose_mod.status_checks(drug) + rules if first else []) + route_checks:
             add(Row(where, ln.drug.id, c))
-        if not _relative(ln.drug):
-            for c in dose_mod.compare_all(ln.drug, views, have, "administration", body, route):
+        if not _relative(drug):
+            for c in dose_mod.compare_all(drug, views, have, "administration", body, route):
                 add(Row(where, ln.drug.id, c))
-        timing = infusion.check_rate(ln.drug, have, ln.over_min)[1] if ln.over_min is not None else infusion.time_not_given(ln.drug, route)
+        timing = infusion.check_rate(drug, have, ln.over_min)[1] if ln.over_min is not None else infusion.time_not_given(drug, route)
         for c in timing:
             add(Row(where, ln.drug.id, c))
     totals = _totals(order)
     for drug_id, by_day in totals.items():
-        drug = kb.drugs[drug_id]
+        drug = regimen_mod.bound(kb.drugs[drug_id], schedule)
         combined = any(d != drug_id and kb.drugs[d].lms_status != "supportive" for d in totals)
         views = labelrules.adjusted(kb, drug, body.facts, combined)
         if _relative(drug):
@@ -70,7 +72,7 @@ def verify(kb: Any, order: Order) -> Sheet:
     for c in _duplication(kb, totals):
         add(c)
     if order.regimen is not None:
-        for row in _regimen_checks(kb, order):
+        for row in _regimen_checks(kb, order, schedule):
             add(row)
     planned = {}
     for drug_id, by_day in totals.items():
@@ -229,72 +231,66 @@ def _partners(kb: Any, order: Order, totals: dict) -> list[Row]:
     return rows
 
 
-def _regimen_checks(kb: Any, order: Order) -> list[Row]:
+def _regimen_checks(kb: Any, order: Order, schedule: list[Any]) -> list[Row]:
+    """The order against the regimen it names: its status, its drugs, its cycle length and the days of each drug,
+    from the regimen's schedule (of the variant named, else any variant). The doses themselves were checked
+    against this schedule's records only (:func:`lmsrx.dosing.regimen.bound`)."""
     reg = order.regimen
     rows: list[Row] = []
     if reg.recommendation in ("withdrawn", "not-recommended"):
         rows.append(Row("regimen", None, Check("regimen status", "status", "exceeds" if reg.recommendation == "withdrawn" else "warning",
                                                reg.recommendation, "standard or option", f"{reg.name}: {reg.summary}", reg.cite)))
-    ordered = {ln.drug.id for ln in order.lines if ln.drug.lms_status != "supportive"}
+    if not schedule:
+        why = reg.schedule.not_on_record if reg.schedule is not None and reg.schedule.not_on_record else "no schedule on record"
+        rows.append(Row("regimen", None, Check("regimen schedule", "record", "warning", reg.name, "none on record",
+                                               f"not verified against the regimen: {why}; each dose was checked against "
+                                               "every dose on record of its drug", reg.schedule.cite if reg.schedule else reg.cite)))
+    else:
+        variants = list(dict.fromkeys(e.variant for e in schedule))
+        rows.append(Row("regimen", None, Check("regimen schedule", "record", "ok", reg.name,
+                                               " or ".join(v.name for v in variants),
+                                               "each dose is checked against this regimen's schedule only",
+                                               tuple(dict.fromkeys(c for v in variants for c in v.cite)))))
+    ordered = {ln.drug.id for ln in order.lines}
+    scheduled = {e.drug for e in schedule}
     for d in reg.drugs:
         if d not in ordered:
             rows.append(Row("regimen", d, Check("regimen drugs", "record", "warning", "missing", reg.name,
                                                 f"{kb.drugs[d].name} is part of {reg.name} but not in this order: left out on purpose?",
                                                 reg.cite)))
-    for d in sorted(ordered - set(reg.drugs)):
+    for d in sorted(ordered - set(reg.drugs) - scheduled):
         rows.append(Row("regimen", d, Check("regimen drugs", "record", "warning", kb.drugs[d].name, reg.name,
-                                            f"{kb.drugs[d].name} is not part of {reg.name}", reg.cite)))
-    schedules = {d: [x for x in kb.drugs[d].doses if reg.id in x.regimens] for d in reg.drugs}
-    lengths = sorted({x.cycle_days for xs in schedules.values() for x in xs if x.cycle_days})
-    continuous = all(x.daily for xs in schedules.values() for x in xs) and any(schedules.values())
-    if order.cycle_days is None or continuous:
-        pass  # continuous daily dosing has no cycle; a missing cycle length is reported once, for the order
-    elif not lengths:
-        rows.append(Row("regimen", None, Check("cycle length", "record", "warning", f"{order.cycle_days} days", "none on record",
-                                               f"not verified: no cycle length of {reg.name} is on record", reg.cite)))
-    else:
+                                            f"{kb.drugs[d].name} is not part of {reg.name} or its schedule's support", reg.cite)))
+    lengths = sorted({e.cycle_days for e in schedule if e.cycle_days})
+    if order.cycle_days is not None and lengths:
         ok = order.cycle_days in lengths
         rows.append(Row("regimen", None, Check("cycle length", "record", "ok" if ok else "warning", f"{order.cycle_days} days",
                                                ", ".join(f"{n} days" for n in lengths),
-                                               "a cycle length on record" if ok else f"not a cycle length of {reg.name} on record",
-                                               tuple(dict.fromkeys(c for xs in schedules.values() for x in xs for c in x.cite)))))
-    for d, records in schedules.items():
+                                               "a cycle length of this regimen on record" if ok
+                                               else f"not a cycle length of {reg.name} on record",
+                                               tuple(dict.fromkeys(c for e in schedule for c in e.variant.cite)))))
+    for d in sorted(ordered & scheduled):
         lines = [ln for ln in order.lines if ln.drug.id == d]
-        if not lines:
-            continue
-        cites = tuple(dict.fromkeys(c for x in records for c in x.cite))
-        if not records:
-            rows.append(Row("regimen", d, Check("schedule", "record", "warning", _days(lines), "none on record",
-                                                f"not verified: no schedule of {kb.drugs[d].name} in {reg.name} is on record", reg.cite)))
-            continue
+        found = [e for e in schedule if e.drug == d]
+        cites = tuple(dict.fromkeys(c for e in found for c in e.dose.cite))
         days = tuple(sorted({day for ln in lines for day in ln.days}))
-        known = [x.days for x in records if x.days]
-        if all(x.daily for x in records):
+        if all(e.dose.daily for e in found):
             every_day = days == tuple(range(1, len(days) + 1))
             rows.append(Row("regimen", d, Check("schedule", "record", "ok" if every_day else "warning", _days(lines),
                                                 "every day (continuous)",
                                                 "continuous daily dosing, as on record" if every_day
                                                 else "the record gives continuous daily dosing; these days skip some", cites)))
-        elif not known:
+            continue
+        known = [e.days for e in found if e.days]
+        if not known:
             rows.append(Row("regimen", d, Check("schedule", "record", "warning", _days(lines), "days not on record",
                                                 "not verified: the records give no days", cites)))
-        else:
-            ok = days in known
-            rows.append(Row("regimen", d, Check("schedule", "record", "ok" if ok else "warning", _days(lines),
-                                                " or ".join(_days_text(k) for k in dict.fromkeys(known)),
-                                                "days on record for this regimen" if ok else f"days differ from every schedule of {reg.name} on record",
-                                                cites)))
-        amounts = [r for x in records if (r := on_record(x, "administration")) is not None]
-        for ln in lines:
-            fam = body_mod.family(ln.dose)
-            same = [r for r in amounts if body_mod.family(r.high) == fam]
-            if not same:
-                continue
-            hit = any(r.low.base() * (1 - checks.TOLERANCE) <= ln.dose.base() <= r.high.base() * (1 + checks.TOLERANCE) for r in same)
-            text = " or ".join(dict.fromkeys(onrecord.span_text(r.low, r.high) for r in same))
-            rows.append(Row("regimen", d, Check("regimen dose", "record", "ok" if hit else "warning", str(ln.dose), text,
-                                                f"the dose of {reg.name} on record" if hit else
-                                                f"not the dose of {reg.name} on record (within {checks.TOLERANCE_TEXT})", cites)))
+            continue
+        ok = days in known
+        rows.append(Row("regimen", d, Check("schedule", "record", "ok" if ok else "warning", _days(lines),
+                                            " or ".join(_days_text(k) for k in dict.fromkeys(known)),
+                                            "days on record for this regimen" if ok else f"days differ from every schedule of {reg.name} on record",
+                                            cites)))
     return rows
 
 

@@ -6,7 +6,6 @@ from typing import Any
 from lmsrx.clinical import eligibility, figures, strength
 from lmsrx.dosing import body as body_mod
 from lmsrx.dosing import dose as dose_mod
-from lmsrx.dosing import onrecord
 from lmsrx.output import page, wording
 from lmsrx.output.view import Section, View
 
@@ -76,13 +75,7 @@ def side_by_side(kb: Any, names: list[str]) -> dict[str, Any]:
             span = "; ".join(("line " + (f"{c.min}+" if c.max is None else f"{c.min or 1}-{c.max}")) for c in lines)
             return ", ".join(r.settings) + (f"; {span}" if span else "")
 
-        def per_cycle(r: Any) -> str:
-            parts = []
-            for d in r.drugs:
-                recs = [x for x in kb.drugs[d].doses if r.id in x.regimens]
-                spans = sorted({onrecord.span_text(o.low, o.high) for x in recs if (o := onrecord.on_record(x, "cycle"))})
-                parts.append(f"{kb.drugs[d].name}: {' or '.join(spans) if spans else 'no schedule on record'}")
-            return "\n".join(parts)
+        from lmsrx.output.regimens import schedule_text
 
         endpoints = [_key_endpoints(kb, r) for r in items]
         keys = [label for _, label in ENDPOINT_KEYS if any(label in e for e in endpoints)]
@@ -91,7 +84,7 @@ def side_by_side(kb: Any, names: list[str]) -> dict[str, Any]:
                  ("recommendation", [r.recommendation + (" (newer than the source)" if r.newer_than_source else "") for r in items]),
                  ("strength for LMS", [strength.STRENGTH_LABELS[strength.strength(kb, r)] for r in items])]
         rows += [(key, ["\n".join(e.get(key, ["-"])) for e in endpoints]) for key in keys]
-        rows += [("dose per cycle", [per_cycle(r) for r in items]),
+        rows += [("schedule", ["\n".join(schedule_text(kb, r)) for r in items]),
                  ("main toxicities", [", ".join(dict.fromkeys(t.name for d in r.drugs for t in kb.drugs[d].toxicities)) or "-"
                                       for r in items]),
                  ("cautions", ["\n".join(c.text for c in eligibility.cautions_of(kb, r) if c.when == "always") or "-"

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from lmsrx.clinical.strength import key_evidence
+from lmsrx.output.regimens import schedule_data
 from lmsrx.output.render import ENCODER
 from lmsrx.output.view import Section, View
 from lmsrx.output.wording import approval_text, evidence_brief, evidence_data, key_figure
@@ -36,7 +37,8 @@ def options_json(kb: Any, answer: Any, explain: bool = False, line: int | None =
             "{" + f'"id":{enc(reg.id)},"name":{enc(reg.name)},"drugs":{enc(list(reg.drugs))},"status":',
             ',"evidence":' + enc([evidence_data(kb, kb.evidence[e], reg) for e in reg.evidence]),
             f',"strength":{enc(a.strength_label)},"recommendation":{enc(reg.recommendation)},"preferred":',
-            f',"newer_than_source":{enc(reg.newer_than_source)},"approval":{enc(approval_text(kb, reg))}',
+            f',"newer_than_source":{enc(reg.newer_than_source)},"approval":{enc(approval_text(kb, reg))}'
+            f',"schedule":{enc(schedule_data(kb, reg))}',
         ))
 
     def candidate(a: Any) -> tuple[str, ...]:

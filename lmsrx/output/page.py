@@ -99,8 +99,8 @@ def _card(c: dict[str, Any], index: int) -> str:
     body = [f'<p><b>Drugs:</b> {e(", ".join(c["drugs"]))}. <b>Recommendation:</b> {e(c["recommendation"])}. '
             f'<b>Evidence for LMS:</b> {e(c["strength"])}.'
             + (f' <b>Preferred by the source:</b> {e(c["preferred"])}.' if c["preferred"] else "") + "</p>"]
-    if c["components"]:
-        body.append("<p><b>Schedule:</b> " + e("; ".join(c["components"])) + "</p>")
+    if c["schedule"]:
+        body.append("<p><b>Schedule:</b> " + "<br>".join(e(x) for x in c["schedule"]) + "</p>")
     body.append("<p><b>Why:</b></p>" + _list(c["why"]))
     if c["needs"]:
         body.append("<p><b>Still needed to decide:</b></p>" + _list(c["needs"]))

@@ -6,6 +6,7 @@ from typing import Any
 from lmsrx.clinical import figures
 from lmsrx.output import page, wording
 from lmsrx.output.options import options_data
+from lmsrx.output.regimens import schedule_text
 from lmsrx.output.view import Section, View
 
 NOTICE = ("Decision support for clinicians, built from the knowledge base named below; it does not replace clinical "
@@ -89,7 +90,7 @@ def board(kb: Any, answer: Any, generated: str, lmsrx_version: str) -> dict[str,
             "id": c["id"], "name": c["name"], "drugs": [kb.drugs[d].name for d in reg.drugs], "status": c["status"],
             "why": c["why"], "needs": c["needs"], "strength": c["strength"], "recommendation": c["recommendation"],
             "preferred": c["preferred"], "newer_than_source": c["newer_than_source"], "approval": c["approval"],
-            "cautions": c["cautions"], "components": list(reg.components), "evidence": evidence, "refs": number(reg.cite),
+            "cautions": c["cautions"], "schedule": schedule_text(kb, reg), "evidence": evidence, "refs": number(reg.cite),
         })
     discrepancies = []
     for owner in [kb.drugs[d] for d in touched_drugs] + [kb.evidence[e] for e in dict.fromkeys(touched_evidence)]:
@@ -123,7 +124,8 @@ def report(data: dict[str, Any]) -> View:
     ]
     for c in data["candidates"]:
         rows = [["status", c["status"].upper() + (" (newer than the source)" if c["newer_than_source"] else "")],
-                ["drugs", ", ".join(c["drugs"])], ["evidence for LMS", c["strength"]]]
+                ["drugs", ", ".join(c["drugs"])], ["schedule", "\n".join(c["schedule"]) or "-"],
+                ["evidence for LMS", c["strength"]]]
         rows += [["preferred by the source", c["preferred"]]] if c["preferred"] else []
         rows += [["why", "\n".join(c["why"]) or "-"]] + ([["still needed", "\n".join(c["needs"])]] if c["needs"] else [])
         for ev in c["evidence"]:
