@@ -17,17 +17,36 @@ an invalid knowledge base raises :class:`lmsrx.errors.KnowledgeError`; both carr
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import os
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lmsrx.knowledge.base import KnowledgeBase
 
 _BUILTIN: Any = None
 
 
-def load(extra: tuple[str, ...] | list[str] = ()) -> Any:
-    """The knowledge base: the built-in one plus institution files or folders (``--kb``)."""
+def load(extra: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] = ()) -> KnowledgeBase:
+    """The knowledge base: the built-in one plus institution files or folders (``--kb``): one path, or a list.
+
+    >>> kb = lmsrx.load()  # doctest: +SKIP
+    >>> kb = lmsrx.load("our-formulary.yaml")  # doctest: +SKIP
+
+    An invalid file raises :class:`lmsrx.errors.KnowledgeError` naming every problem as ``file:line``; a path that
+    is missing or not a file or folder, :class:`lmsrx.errors.UsageError`."""
+    from lmsrx.errors import UsageError
     from lmsrx.knowledge import load as loader
 
-    return loader.load(list(extra))
+    if isinstance(extra, (str, os.PathLike)):
+        paths = [os.fspath(extra)]
+    elif isinstance(extra, Iterable) and not isinstance(extra, (bytes, Mapping)):
+        paths = [os.fspath(p) if isinstance(p, os.PathLike) else p for p in extra]
+    else:
+        raise UsageError(f"load() takes a path or a list of paths; got {type(extra).__name__}")
+    if not all(isinstance(p, str) for p in paths):
+        raise UsageError("load() takes a path or a list of paths (text)")
+    return loader.load(paths)
 
 
 def _kb(kb: Any) -> Any:
@@ -104,11 +123,30 @@ class Result:
         return f"<lmsrx {self.kind} result>"
 
 
-def options(patient: Mapping[str, Any], kb: Any = None, explain: bool = False, long: bool = False) -> Result:
-    """Treatment options for a patient given with the ``--patient`` keys (``line``, ``histology``, ``prior`` ...)."""
+def options(patient: Mapping[str, Any], kb: KnowledgeBase | None = None, explain: bool = False,
+            long: bool = False) -> Result:
+    """Treatment options for one patient, as ``lmsrx options`` gives them.
+
+    ``patient`` is a mapping with the keys of ``--patient`` files (every key optional; a fact not given is
+    unknown, and an option that depends on it is *conditional*): ``setting`` (metastatic, adjuvant,
+    neoadjuvant), ``line`` (1-10), ``histology`` (uterine, extremity, trunk, retroperitoneal, other),
+    ``grade``, ``size_cm``, ``depth``, ``age``, ``margin``, ``biomarkers`` (e.g. ``["er-positive"]``),
+    ``prior`` (drugs or classes, or ``["none"]``), ``progressed_on``, ``exclude``, ``conditions`` and the organ
+    function keys (``hepatic``, ``child_pugh``, ``bilirubin``, ``ast``, ``alt``, ``alp``, ``crcl``,
+    ``creatinine``), and ``id``. ``explain`` adds every criterion to the answer.
+
+    >>> import lmsrx
+    >>> answer = lmsrx.options({"line": 2, "histology": "uterine", "prior": ["doxorubicin"]})
+    >>> [c["id"] for c in answer.to_dict()["candidates"]][:2]
+    ['pazopanib', 'trabectedin']
+
+    Raises :class:`lmsrx.errors.UsageError` for a bad key or value (never a ``TypeError`` or ``ValueError``)."""
     from lmsrx.clinical import eligibility
     from lmsrx.clinical import patient as patient_mod
+    from lmsrx.errors import UsageError
 
+    if not isinstance(patient, Mapping):
+        raise UsageError(f"a patient is a mapping of keys such as line and histology; got {type(patient).__name__}")
     base = _kb(kb)
     return Result("options", eligibility.assess(base, patient_mod.from_mapping(dict(patient), base)), base, explain=explain,
                   long=long)

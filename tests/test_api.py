@@ -66,3 +66,47 @@ def test_import_is_cheap():
     code = "import sys, lmsrx; print(sorted(m for m in sys.modules if m.startswith(('lmsrx', 'yaml', 'rich', 'typer'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert out.strip() == "['lmsrx', 'lmsrx.version']"
+
+
+def test_the_public_names_are_listed():
+    import lmsrx
+
+    assert set(dir(lmsrx)) >= {"options", "dose", "order", "regimen", "drug", "trial", "load", "UsageError"}
+    assert all(hasattr(lmsrx, name) for name in lmsrx.__all__)
+
+
+def test_bad_input_is_a_usage_error(tmp_path):
+    import pytest
+
+    import lmsrx
+
+    for bad in ([1], "line 2", None, 5):
+        with pytest.raises(lmsrx.UsageError):
+            lmsrx.options(bad)
+    for bad in (5, b"x", {"a": 1}):
+        with pytest.raises(lmsrx.UsageError):
+            lmsrx.load(bad)
+    with pytest.raises(lmsrx.UsageError):
+        lmsrx.load(str(tmp_path / "missing.yaml"))
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("references:\n  our-ref: {kind: guidance, verified: partial, title: Ours}\n", encoding="utf-8")
+    assert "our-ref" in lmsrx.load(extra).references and "our-ref" in lmsrx.load([str(extra)]).references
+
+
+def test_a_user_script_type_checks_strictly(tmp_path):
+    """The public names are typed for a user's `mypy --strict` (skipped where mypy is not installed)."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    import pytest
+
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed")
+    script = tmp_path / "user.py"
+    script.write_text("import lmsrx\n\nr = lmsrx.options({'line': 2})\ncode: int = r.exit_status\n"
+                      "kb = lmsrx.load()\nv: str | None = lmsrx.dose('ifosfamide', '9 g/m2', bsa=1.8, per='cycle').verdict\n"
+                      "try:\n    lmsrx.options({'line': 99})\nexcept lmsrx.UsageError as exc:\n    print(exc.message)\n",
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(script)], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout

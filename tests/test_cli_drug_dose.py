@@ -183,7 +183,8 @@ def test_cite_csl_json_and_partial_records(run):
     items = json.loads(run("cite", "palette", "--format", "csl-json").stdout)
     assert items[0]["PMID"] == "22595799" and items[0]["page"] == "1879-1886" and items[0]["volume"] == "379"
     partial = json.loads(run("cite", "lms-04-2024-os", "--format", "csl-json").stdout)[0]
-    assert partial["note"].startswith("verified: partial") and partial["author"][-1] == {"literal": "et al."}
+    assert partial["note"].startswith("verified: partial") and "incomplete (et al." in partial["note"]
+    assert all("literal" not in a and a["family"] != "et al." for a in partial["author"])  # "et al." is nobody
     assert "pages" not in run("cite", "pautier-2015-lms-02", "--format", "bibtex").stdout  # pages were not seen
     evidence = run("cite", "trabectedin-vs-dacarbazine").stdout
     assert evidence.count("\n\n") == 2  # its three references
@@ -214,7 +215,13 @@ def test_citation_exports_exact(run, ref, fmt, golden):
 
 def test_citation_people_and_titles(run):
     bib = run("cite", "palette", "--format", "bibtex").stdout
-    assert "author = {van der Graaf, WT and Blay, JY and Chawla, SP and others}" in bib
+    assert "author = {van der Graaf, W. T. and Blay, J. Y. and Chawla, S. P. and others}" in bib  # both initials kept
     csl = json.loads(run("cite", "palette", "--format", "csl-json").stdout)[0]
-    assert csl["author"][-1] == {"literal": "et al."}
+    assert csl["author"][-1] == {"family": "Chawla", "given": "S. P."} and "incomplete (et al." in csl["note"]
     assert "[title not verified]" in run("cite", "mosteller-1987", "--format", "ris").stdout
+
+
+def test_cite_all(run):
+    bib = run("cite", "--all", "--format", "bibtex").stdout
+    assert bib.count("@") >= 100 and "@article{palette," in bib
+    assert run("cite").exit_code == 2 and run("cite", "palette", "--all").exit_code == 2

@@ -70,7 +70,7 @@ def test_the_worst_rows_come_first_for_people_json_keeps_order(run, monkeypatch)
 def test_markdown_lines_are_paragraphs_and_cells_keep_breaks(run):
     md = run("dose", "ifosfamide", "--bsa", "1.8", "--planned", "9 g/m2", "--per", "cycle", "--format", "markdown").stdout
     assert "BSA: 1.8 m2 (given)\n\nStandard dose" in md
-    md = run("options", "--line", "1", "--format", "markdown").stdout
+    md = run("options", "--line", "1", "--format", "markdown", "--long").stdout
     assert "<br>" in md
 
 

@@ -85,8 +85,9 @@ def search(
 @app.command("cite")
 def cite(
     ctx: typer.Context,
-    ref_id: str = typer.Argument(..., metavar="ID", autocompletion=p.complete("references"),
-                                 help="A reference id, or a drug, regimen or evidence id (cites its references)."),
+    ref_id: Optional[str] = typer.Argument(None, metavar="[ID]", autocompletion=p.complete("references"),
+                                           help="A reference id, or a drug, regimen or evidence id (cites its references)."),
+    every: bool = typer.Option(False, "--all", help="Every reference of the knowledge base (with --kb files, theirs too)."),
     fmt: p.CiteFormat = typer.Option("text", "--format", "-f", **p.NOCASE, help="Citation format."),
     kb: KbOpt = None, no_pager: NoPagerOpt = False,
 ) -> None:
@@ -96,13 +97,18 @@ def cite(
     Examples:
       lmsrx cite demetri-2016-trabectedin --format bibtex
       lmsrx cite palette --format ris
+      lmsrx cite --all --format bibtex > lmsrx.bib
     """
     from lmsrx.output import evidence as evidence_views
 
     env = environment(ctx, kb, no_pager)
+    if every == (ref_id is not None):
+        raise UsageError("give one ID, or --all")
     base = load_kb(env)
-    key = ref_id.strip().lower()
-    if key in base.references:
+    key = (ref_id or "").strip().lower()
+    if every:
+        refs = sorted(base.references)
+    elif key in base.references:
         refs = [key]
     else:
         record = base.evidence.get(key) or base.regimens.get(key) or base.find_drug(key)

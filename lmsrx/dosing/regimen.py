@@ -36,7 +36,8 @@ class PlanLine:
     per_cycle: Quantity | None = None
     per_cycle_low: Quantity | None = None
     for_patient: dict[str, Quantity] = field(default_factory=dict)  # per administration, in every form the body allows
-    missing: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # what the records leave out: the cycle is not written as an order
+    notes: list[str] = field(default_factory=list)  # what is a convention or a choice, said beside the line
 
     @property
     def writable(self) -> bool:
@@ -144,10 +145,16 @@ def _drug_line(kb: Any, ln: Any, ph: Any, body: Body | None) -> PlanLine:
     drug = kb.drugs[ln.drug]
     dose = next(d for d in drug.doses if d.id == ln.dose)
     days = dose.days or ln.days
+    either = dose.bolus and dose.duration is not None  # "bolus or a 72-hour infusion": the record leaves the choice
     out = PlanLine(drug, "drug", dose.schedule, dose.cite, dose=dose, amount=dose.amount, low=dose.low, days=days,
                    daily=dose.daily, times=dose.times or 1, route=dose.route or _only_route(drug),
-                   over_min=_minutes(dose.duration) if dose.duration_low is None else None,
+                   over_min=_minutes(dose.duration) if dose.duration_low is None and not either else None,
                    per_cycle=dose.per_cycle, per_cycle_low=dose.per_cycle_low)
+    if either:
+        out.notes.append(f"a bolus or an infusion over {dose.duration}: the record gives both, choose")
+    if ln.days and not dose.days:
+        out.notes.append(f"day {', '.join(map(str, ln.days))}: the record gives one dose a cycle, and a cycle is counted "
+                         "from its dose (not on record)")
     if dose.amount is None:
         out.missing.append("only the total per cycle is on record" if dose.per_cycle else "no dose per administration on record")
     elif dose.low is not None:

@@ -78,8 +78,9 @@ def volume_parts(ref: Any) -> dict[str, str]:
     return parts
 
 
-def full_text(ref: Any) -> str:
-    """A reference as one line for a tumour-board document (only the fields that were seen)."""
+def full_text(ref: Any, linked: bool = False) -> str:
+    """A reference as one line for a tumour-board document (only the fields that were seen); ``linked``: the PMID
+    and DOI are left to the links printed beside it (never twice)."""
     bits = []
     authors, editors, incomplete = people(ref)
     if authors:
@@ -89,7 +90,7 @@ def full_text(ref: Any) -> str:
         bits.append(f"{', '.join(editors)}, editor{'s' if len(editors) > 1 else ''}")
     if _where(ref):
         bits.append(_where(ref))
-    bits += _identifiers(ref, full=True)
+    bits += [i for i in _identifiers(ref, full=True) if not (linked and i.startswith(("PMID: ", "doi: ")))]
     text = ". ".join(bits) + "."
     if ref.verified != "yes":
         text += f" [Record verified: {ref.verified}; fields not seen are left out.]"
@@ -117,10 +118,19 @@ def people(ref: Any) -> tuple[list[str], list[str], bool]:
     return authors, editors, incomplete
 
 
-def _bib_name(name: str) -> str:
-    """'van der Graaf WT' -> 'van der Graaf, WT': BibTeX then knows the family name from the initials."""
+def _split_name(name: str) -> tuple[str, str]:
+    """'van der Graaf WT' -> ('van der Graaf', 'W. T.'): the family name, and each initial kept as its own given name
+    (a reference manager reads 'WT' as one name and keeps only its first letter)."""
     family, _, initials = name.rpartition(" ")
-    return f"{family}, {initials}" if family and initials.isupper() and initials.isalpha() and len(initials) <= 4 else name
+    if family and initials.isupper() and initials.isalpha() and len(initials) <= 4:
+        return family, " ".join(f"{c}." for c in initials)
+    return (family, initials) if family else (name, "")
+
+
+def _bib_name(name: str) -> str:
+    """'van der Graaf WT' -> 'van der Graaf, W. T.': BibTeX then knows the family name from the initials."""
+    family, given = _split_name(name)
+    return f"{family}, {given}" if given else name
 
 
 def _bib_escape(s: str) -> str:
@@ -193,11 +203,11 @@ def csl(ref: Any) -> dict[str, Any]:
     authors, editors, incomplete = people(ref)
 
     def name(a: str) -> dict[str, str]:
-        family, _, given = a.rpartition(" ")
-        return {"family": family or given, "given": given if family else ""}
+        family, given = _split_name(a)
+        return {"family": family, "given": given}
 
-    if authors:
-        item["author"] = [name(a) for a in authors] + ([{"literal": "et al."}] if incomplete else [])
+    if authors:  # "et al." is not an author: the note says the list is incomplete
+        item["author"] = [name(a) for a in authors]
     if editors:
         item["editor"] = [name(a) for a in editors]
     if ref.journal:
@@ -216,6 +226,6 @@ def csl(ref: Any) -> dict[str, Any]:
         item["DOI"] = ref.doi
     if ref.pmid:
         item["PMID"] = str(ref.pmid)
-    item["note"] = f"verified: {ref.verified}" + ("; the author list is incomplete (et al.)" if incomplete else "") \
+    item["note"] = f"verified: {ref.verified}" + ("; the author list is incomplete (et al.: others not seen)" if incomplete else "") \
         + (f"; seen at {ref.seen_at}" if ref.seen_at else "")
     return item

@@ -10,7 +10,7 @@ from lmsrx.clinical.strength import key_evidence
 from lmsrx.output.regimens import schedule_data
 from lmsrx.output.render import ENCODER
 from lmsrx.output.view import Section, View
-from lmsrx.output.wording import approval_text, evidence_brief, evidence_data, key_figure
+from lmsrx.output.wording import approval_text, evidence_brief, evidence_data, short_figure
 from lmsrx.text import escape_json
 
 
@@ -121,20 +121,36 @@ def options_rows(data: dict[str, Any], patient_column: bool = False) -> list[dic
     return rows
 
 
-def _compact(kb: Any, answer: Any) -> Section:
-    rows = []
-    for a in [*answer.candidates, *answer.excluded]:
+SHORT_STRENGTH = {"approved on a randomised phase III": "phase III, approved", "randomised, phase not stated": "randomised",
+                  "retrospective or early-phase": "retrospective"}
+
+
+def _compact(kb: Any, answer: Any, with_excluded: bool = False) -> list[Section]:
+    """The first screen: each status a short table, a row per regimen, each cell at most two lines (the excluded
+    options are named on the EXCLUDED line; their reasons with --long, or ``with_excluded``)."""
+    def row(a: Any) -> list[str]:
         reg = a.regimen
-        name = f"{a.status.upper()}\n{reg.name}\n{reg.id}" + ("\npreferred by the source" if a.preferred else "") \
-            + ("\nnewer than the source" if reg.newer_than_source else "")
+        name = reg.name + (" (preferred)" if a.preferred else "") + (" [newer]" if reg.newer_than_source else "")
         if a.status == "excluded":
-            rows.append([name, "-", "\n".join(a.reasons)])
-            continue
-        figure = key_figure(kb, reg)
-        evidence = a.strength_label + (f"\n{figure}" if figure else "")
-        what = ("needs: " + "; ".join(a.needs)) if a.status == "conditional" else ("\n".join(a.cautions) or "-")
-        rows.append([name, evidence, what])
-    return Section("Options", ["Option", "Evidence (strength; key figure)", "Needs, cautions or why not"], rows)
+            return [name, "; ".join(a.reasons)]
+        evidence = f"{SHORT_STRENGTH.get(a.strength_label, a.strength_label)}: {short_figure(kb, reg)}"
+        return [name, evidence, "; ".join(a.needs)] if a.status == "conditional" else [name, evidence]
+
+    out = []
+    for status, items, columns in (
+            ("Eligible", [a for a in answer.candidates if a.status == "eligible"], ["Evidence: key figure"]),
+            ("Conditional", [a for a in answer.candidates if a.status == "conditional"], ["Evidence: key figure", "Needs"]),
+            ("Excluded", list(answer.excluded) if with_excluded else [], ["Why not"])):
+        if items:  # the status heads the first column: the table is its own heading
+            out.append(Section("", [f"{status} ({len(items)})", *columns], [row(a) for a in items], max_lines=2))
+    return out
+
+
+def status_lines(answer: Any) -> list[str]:
+    """One line per status naming every option, by id: the whole answer at a glance."""
+    groups = (("ELIGIBLE", [a for a in answer.candidates if a.status == "eligible"]),
+              ("CONDITIONAL", [a for a in answer.candidates if a.status == "conditional"]), ("EXCLUDED", answer.excluded))
+    return [f"{label} ({len(items)}): {', '.join(a.regimen.id for a in items) or '-'}" for label, items in groups]
 
 
 def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> View:
@@ -143,7 +159,6 @@ def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> 
 
     eligible = [a for a in answer.candidates if a.status == "eligible"]
     conditional = [a for a in answer.candidates if a.status == "conditional"]
-    summary = f"{len(eligible)} eligible, {len(conditional)} conditional, {len(answer.excluded)} excluded"
 
     def cand_rows(items: list) -> list[list[str]]:
         rows = []
@@ -163,7 +178,7 @@ def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> 
 
     def sections() -> list[Section]:
         columns = ["Regimen", "Key evidence", "Approval / guideline", "Cautions"]
-        out = [_compact(kb, answer)] if not long else [
+        out = _compact(kb, answer) if not long else [
             Section(f"Eligible ({len(eligible)})", columns, cand_rows(eligible),
                     note=None if eligible else "No option has every criterion met."),
             Section(f"Conditional ({len(conditional)}): decided by the information listed under 'needs'", columns,
@@ -178,13 +193,11 @@ def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> 
         return out
 
     view = View(
-        title=f"LMS options: {answer.patient.summary()} (knowledge {kb.meta.version})",
-        data=data, rows=lambda: options_rows(view.data), sections=sections, lines=[summary],
-        footer=(["--long shows every figure of the key trials, the approvals and the cautions in full."] if not long else [])
-        + ["Order: a preference the source states first, then the strength of the evidence for LMS (approved on a "
-                "randomised phase III, phase III, phase II, retrospective or early-phase, other; a negative or non-LMS "
-                "result gives none), then name.",
-                "Decision support only: check every option against the patient and current labels.",
-                "Use --format json for citations and the full evidence of each option; --explain for every criterion."],
+        title=f"LMS options: {answer.patient.summary()}",
+        data=data, rows=lambda: options_rows(view.data), sections=sections, lines=status_lines(answer),
+        footer=(["--long: why each option is excluded, cautions, every figure; --explain: each criterion."]
+                if not long else [])
+        + [f"Ordered by the source's preference, then the evidence for LMS. Knowledge {kb.meta.version}. Decision "
+           "support only: check each option against the patient and current labels."],
     )
     return view

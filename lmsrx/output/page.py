@@ -25,14 +25,15 @@ th { background: #f1f1f1; }
 .tag { font-size: .85em; color: var(--muted); } .newer { color: #1a4d8f; font-weight: bold; }
 .refs { font-size: .85em; vertical-align: super; } .muted { color: var(--muted); }
 figure { margin: .3rem 0 .6rem; } figcaption { font-size: .85em; color: var(--muted); }
-svg text { font-size: 11px; fill: var(--ink); }
+svg { max-width: 100%; height: auto; } svg text { font-size: 14px; fill: var(--ink); }
 footer { margin-top: 2rem; border-top: 1px solid var(--line); font-size: .85em; color: var(--muted); }
 @media print {
   @page { size: A4; margin: 15mm; }
   @page letter { size: letter; }
   body { max-width: none; margin: 0; font-size: 10.5pt; }
-  section { break-before: page; } section:first-of-type { break-before: auto; }
+  section { break-before: auto; } #options .card:first-child { break-before: avoid; }
   .card, table, figure, tr { break-inside: avoid; page-break-inside: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
   a { color: inherit; text-decoration: none; } a[href^="http"]::after { content: " <" attr(href) ">"; font-size: .8em; }
 }
 """
@@ -59,34 +60,34 @@ def chart(fig: dict[str, Any], key: str) -> str:
     if fig["kind"] != "arms" or not values or fig["unit"] not in ("months", "percent", "years"):
         return ""
     top = max(max(v["value"], (v["ci"] or [0, 0])[1]) for v in values) or 1
-    label_w, bar_w, row_h = 230, 300, 22
-    height = row_h * len(values) + 8
+    bar_w, row_h, view_w = 270, 40, 360  # each arm: its label on a line, its bar below (narrow enough for a phone)
+    height = row_h * len(values) + 6
     unit = {"months": " mo", "percent": "%", "years": " y"}[fig["unit"]]
     hatch = fig["origin"] == "source"
-    parts = [f'<svg role="img" aria-labelledby="{key}-t {key}-d" width="{label_w + bar_w + 80}" height="{height}" '
-             f'viewBox="0 0 {label_w + bar_w + 80} {height}" xmlns="http://www.w3.org/2000/svg">',
+    parts = [f'<svg role="img" aria-labelledby="{key}-t {key}-d" width="100%" style="max-width:{view_w * 4 // 3}px" '
+             f'viewBox="0 0 {view_w} {height}" xmlns="http://www.w3.org/2000/svg">',
              f'<title id="{key}-t">{e(fig["name"])} [{e(fig["origin"])}]</title>',
              f'<desc id="{key}-d">{e(fig["text"])}</desc>',
              '<defs><pattern id="' + key + '-h" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
              '<rect width="6" height="6" fill="white"/><line x1="0" y1="0" x2="0" y2="6" stroke="#555" stroke-width="3"/>'
              "</pattern></defs>"]
     for i, v in enumerate(values):
-        y = 4 + i * row_h
+        y = 2 + i * row_h
         width = max(1.0, v["value"] / top * bar_w)
         colour = "var(--own)" if v["own"] else "var(--other)"
         fill = f"url(#{key}-h)" if hatch else colour
         label = (v["arm"] or "") + (" (this option)" if v["own"] else "")
-        label = label if len(label) <= 38 else label[:37] + "…"
+        label = label if len(label) <= 44 else label[:43] + "…"
         parts.append(f'<text x="0" y="{y + 14}">{e(label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row_h - 8}" fill="{fill}" '
+        bar_y = y + 19
+        parts.append(f'<rect x="0" y="{bar_y}" width="{width:.1f}" height="14" fill="{fill}" '
                      f'stroke="{colour}" stroke-width="1.5"/>')
         if v["ci"]:
-            lo, hi = (label_w + c / top * bar_w for c in v["ci"])
-            mid = y + 3 + (row_h - 8) / 2
+            lo, hi = (c / top * bar_w for c in v["ci"])
+            mid = bar_y + 7
             parts.append(f'<path d="M{lo:.1f},{mid:.1f}H{hi:.1f}M{lo:.1f},{mid - 4:.1f}V{mid + 4:.1f}M{hi:.1f},{mid - 4:.1f}'
                          f'V{mid + 4:.1f}" stroke="var(--ink)" stroke-width="1.2" fill="none"/>')
-        parts.append(f'<text x="{label_w + width + 6 if not v["ci"] else label_w + bar_w + 6}" y="{y + 14}">'
-                     f'{e(v["text"])}{e(unit)}</text>')
+        parts.append(f'<text x="{(width if not v["ci"] else bar_w) + 6:.1f}" y="{bar_y + 12}">{e(v["text"])}{e(unit)}</text>')
     parts.append("</svg>")
     caption = f'{e(fig["text"])}' + (" Hatched: the source's figure." if hatch else "")
     return f'<figure>{"".join(parts)}<figcaption>{caption}</figcaption></figure>'
@@ -105,8 +106,7 @@ def _card(c: dict[str, Any], index: int) -> str:
     if c["needs"]:
         body.append("<p><b>Still needed to decide:</b></p>" + _list(c["needs"]))
     for j, ev in enumerate(c["evidence"]):
-        tag = " ".join(f"[{e(t)}]" for t in ([ev["label"]] if ev["label"] else []))
-        body.append(f'<p><b>{e(ev["head"])}</b> <span class="tag">{tag}</span>{_refs(ev["refs"])}</p>')
+        body.append(f'<p><b>{e(ev["head"])}</b>{_refs(ev["refs"])}</p>')  # the head carries its label once
         if not ev["tested_this_regimen"]:
             body.append(f'<p class="muted">{e(ev["summary"])} (did not test this regimen: its figures are not shown)</p>')
             continue

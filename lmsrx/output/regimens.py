@@ -40,7 +40,7 @@ def _line_data(line: regimen_mod.PlanLine, cycle_days: int | None) -> dict[str, 
         "over_min": line.over_min, "before_min": line.before_min,
         "per_cycle": _span(line.per_cycle_low, line.per_cycle), "per_week": _span(week_low, week),
         "for_patient": {k: str(v) for k, v in line.for_patient.items()} or None,
-        "missing": list(line.missing), "text": line.text, "cite": list(line.cite),
+        "missing": list(line.missing), "notes": list(line.notes), "text": line.text, "cite": list(line.cite),
     }
 
 
@@ -110,7 +110,7 @@ def regimen(kb: Any, p: regimen_mod.Plan, days: int | None = None) -> View:
     }
     documents = {}
     if p.body is not None and not p.missing and (not p.phase.continuous or days):
-        documents["yaml"] = order_yaml(regimen_mod.as_order(p, days, _cumulative_items(p)))
+        documents["yaml"] = order_yaml(regimen_mod.as_order(p, days, _cumulative_items(p)), _order_comments(p))
     cycle = "daily, no cycle on record" if p.phase.continuous else (
         f"every {p.cycle_days} days" if p.cycle_days else "cycle length not on record")
     count = f"; {p.phase.cycles} cycles" if p.phase.cycles else (f"; {p.phase.cycles_text}" if p.phase.cycles_text else "")
@@ -132,8 +132,8 @@ def regimen(kb: Any, p: regimen_mod.Plan, days: int | None = None) -> View:
                      (ln.route or "-").upper() + (f" over {fmt(ln.over_min)} min" if ln.over_min else "")
                      + (f", {ln.before_min} min before" if ln.before_min else ""),
                      _span(ln.per_cycle_low, ln.per_cycle) or "-", str(week) if week else "-",
-                     f"{fmt(mine.value)} mg" if mine is not None else "-", "; ".join(ln.missing) or "-"])
-    sections = [Section("Schedule", ["Drug", "Dose", "Days", "Route", "Per cycle", "Per week", "For this patient", "Not on record"], rows)]
+                     f"{fmt(mine.value)} mg" if mine is not None else "-", "; ".join(ln.missing + ln.notes) or "-"])
+    sections = [Section("Schedule", ["Drug", "Dose", "Days", "Route", "Per cycle", "Per week", "For this patient", "Notes"], rows)]
     support = [[ln.drug.name if ln.drug else "-", ln.text] for ln in p.lines if ln.role == "support"]
     if support:
         sections.append(Section("Support", ["Drug", "What the records say"], support))
@@ -164,9 +164,24 @@ def _cumulative_items(p: regimen_mod.Plan) -> dict[str, str] | None:
     return {a: f"{fmt(e['prior_mg_per_m2'])} mg/m2" for a, e in info["agents"].items() if e.get("prior_mg_per_m2") is not None}
 
 
-def order_yaml(order: dict[str, Any]) -> str:
-    """The cycle as an order file (YAML): what ``lmsrx order`` reads back."""
+def _order_comments(p: regimen_mod.Plan) -> list[str]:
+    """What the order file cannot hold as lines: support with no dose on record, timing before a drug, conventions."""
+    out = []
+    for ln in p.lines:
+        name = ln.drug.name if ln.drug else "support"
+        if ln.role == "support" and (ln.dose is None or ln.before_min or ln.times > 1):
+            out.append(f"{name}: {ln.text}")
+        out += [f"{name}: {n}" for n in ln.notes]
+    return out + list(p.notes)
+
+
+def order_yaml(order: dict[str, Any], comments: list[str] = ()) -> str:
+    """The cycle as an order file (YAML): what ``lmsrx order`` reads back; what it cannot hold, as comments."""
     import yaml
 
+    from lmsrx.text import clean
+
     head = f"# written by lmsrx regimen {order['regimen']} --variant {order['variant']}: check every line before use\n"
-    return head + yaml.safe_dump(order, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100).rstrip("\n")
+    notes = "".join(f"# {clean(c).replace(chr(10), ' ')}\n" for c in comments)
+    body = yaml.safe_dump(order, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100).rstrip("\n")
+    return head + notes + body

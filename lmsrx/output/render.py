@@ -121,7 +121,7 @@ def _markdown(view: View) -> str:
     for line in view.lines:  # each its own paragraph: Markdown would join consecutive lines
         parts += [_md(line), ""]
     for sec in view.sections:
-        parts += [f"### {_md(sec.title)}", ""]
+        parts += [f"### {_md(sec.title or sec.columns[0])}", ""]
         if sec.note:
             parts += [_md(sec.note), ""]
         if sec.rows:

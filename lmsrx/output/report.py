@@ -44,7 +44,7 @@ def reference_entries(kb: Any, order: list[str]) -> list[dict[str, Any]]:
             links.append({"label": f"PMID {ref.pmid}", "url": f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"})
         if ref.doi:
             links.append({"label": f"doi:{ref.doi}", "url": f"https://doi.org/{ref.doi}"})
-        out.append({"n": n, "id": ref_id, "text": cite.full_text(ref), "links": links})
+        out.append({"n": n, "id": ref_id, "text": cite.full_text(ref, linked=True), "links": links})
     return out
 
 
@@ -93,8 +93,12 @@ def board(kb: Any, answer: Any, generated: str, lmsrx_version: str) -> dict[str,
             "cautions": c["cautions"], "schedule": schedule_text(kb, reg), "evidence": evidence, "refs": number(reg.cite),
         })
     discrepancies = []
+    seen = set()
     for owner in [kb.drugs[d] for d in touched_drugs] + [kb.evidence[e] for e in dict.fromkeys(touched_evidence)]:
         for d in owner.discrepancies:
+            if (d.topic, d.source_says, d.record_says) in seen:
+                continue  # the same difference recorded on a drug and on its trial: shown once
+            seen.add((d.topic, d.source_says, d.record_says))
             discrepancies.append({"about": owner.name if hasattr(owner, "lms_status") else owner.title, "topic": d.topic,
                                   "source_says": d.source_says, "record_says": d.record_says, "refs": number(d.cite)})
     counts = {"eligible": sum(a.status == "eligible" for a in answer.candidates),

@@ -24,32 +24,56 @@ def _tokens(text: str) -> list[str]:
     return _UNIT_GLUE.sub(_GLUE, text).split(" ")
 
 
-def wrap_cell(text: str, width: int) -> list[str]:
-    """Wrap at spaces only: ids, numbers with their units and citation keys are never split (a token
-    longer than the width stands alone on its line, and the column is made wide enough for it)."""
+def _pieces(tok: str, width: int) -> list[str]:
+    """A token longer than its column: broken after a hyphen or slash where one fits (an id stays readable),
+    else at the width."""
+    out = []
+    while len(tok) > width:
+        cut = max(tok.rfind("-", 0, width), tok.rfind("/", 0, width))
+        cut = cut + 1 if cut > 0 else width
+        out.append(tok[:cut])
+        tok = tok[cut:]
+    return out + [tok]
+
+
+def wrap_cell(text: str, width: int, max_lines: int | None = None) -> list[str]:
+    """Wrap at spaces; a number and its unit are never split, and a token longer than the column is broken after a
+    hyphen or slash (else at the width). ``max_lines``: a summary cell, cut with an ellipsis."""
+    width = max(width, 1)
     out: list[str] = []
     for para in text.split("\n"):
         line = ""
         for tok in _tokens(para):
-            if not line:
-                line = tok
-            elif len(line) + 1 + len(tok) <= width:
-                line += " " + tok
-            else:
-                out.append(line)
-                line = tok
+            for piece in _pieces(tok, width):
+                if not line:
+                    line = piece
+                elif len(line) + 1 + len(piece) <= width:
+                    line += " " + piece
+                else:
+                    out.append(line)
+                    line = piece
         out.append(line)
-    return [part.replace(_GLUE, " ") for part in out]
+    out = [part.replace(_GLUE, " ") for part in out]
+    if max_lines is not None and len(out) > max_lines:
+        out = out[:max_lines]
+        last = out[-1]
+        out[-1] = (last if len(last) < width else last[:width - 1]).rstrip() + "\u2026"
+    return out
 
 
 def _widths(sec: Section, total: int) -> list[int]:
-    """Column widths that fit ``total`` where possible, never narrower than a column's longest token."""
+    """Column widths that fit ``total``: each column first gets what its longest token needs (or a fair share, if
+    that is less), then the room left goes to the columns that hold more text (water-filling)."""
     n = len(sec.columns)
     cells = [[clean(c) for c in row] for row in sec.rows] + [[clean(c) for c in sec.columns]]
     longest = [max((len(t) for row in cells for t in _tokens(row[i].replace("\n", " "))), default=1) for i in range(n)]
     natural = [max((len(line) for row in cells for line in row[i].split("\n")), default=1) for i in range(n)]
-    room = max(total - (3 * n + 1), n)
-    widths = [min(natural[i], max(longest[i], 1)) for i in range(n)]
+    room = max(total - _frame(n), n * MIN_COLUMN)
+    fair = max(MIN_COLUMN, room // n)
+    widths = [min(natural[i], longest[i], max(fair, MIN_COLUMN)) for i in range(n)]
+    while sum(widths) > room and max(widths) > MIN_COLUMN:  # still too wide: trim the widest
+        widest = widths.index(max(widths))
+        widths[widest] -= 1
     spare = room - sum(widths)
     want = {i: natural[i] - widths[i] for i in range(n) if widths[i] < natural[i]}
     while spare > 0 and want:  # water-filling: narrow columns get all they want, wide ones share the rest
@@ -67,6 +91,14 @@ def _widths(sec: Section, total: int) -> list[int]:
     return widths
 
 
+MIN_COLUMN = 6
+
+
+def _frame(n: int) -> int:
+    """The characters a table of n columns spends on borders and padding (Rich's box: '│ ' ... ' │')."""
+    return 3 * n + 1
+
+
 def draw_table(view: View, terminal: Terminal, out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -75,14 +107,9 @@ def draw_table(view: View, terminal: Terminal, out: TextIO) -> None:
     buffer = io.StringIO() if _wants_pager(terminal) else None
     target: Any = buffer if buffer is not None else out
     tables = []
-    width = terminal.width
+    width = terminal.width  # never wider than the terminal: long tokens are broken instead
     for sec in view.sections:
-        if sec.rows:
-            widths = _widths(sec, terminal.width)
-            width = max(width, sum(widths) + 3 * len(widths) + 1)
-            tables.append(widths)
-        else:
-            tables.append(None)
+        tables.append(_widths(sec, width) if sec.rows else None)
     console = Console(
         file=target, width=width, force_terminal=terminal.color, no_color=not terminal.color,
         color_system="standard" if terminal.color else None, markup=False, emoji=False,
@@ -101,21 +128,28 @@ def draw_table(view: View, terminal: Terminal, out: TextIO) -> None:
         t.highlight_regex(r"\[newer than the source\]|newer than the source", "blue")
         return t
 
-    console.print(Text(clean(view.title), style="bold"))
+    title = Text(clean(view.title), style="bold")
+    title.highlight_regex(r"\bEXCEEDS\b.*", STYLES["EXCEEDS"])  # a dose or order that exceeds says so in red
+    title.highlight_regex(r"\bWARNING\b.*", STYLES["WARNING"])
+    console.print(title)
     for line in view.lines:
         console.print(Text(clean(line)), overflow="fold")
     for sec, widths in zip(view.sections, tables):
         console.print()
-        console.print(Text(clean(sec.title), style="bold underline"))
+        if sec.title:
+            console.print(Text(clean(sec.title), style="bold underline"))
         if sec.note:
             console.print(Text(clean(sec.note), style="dim"))
         if widths is None:
             continue
         table = Table(show_header=True, header_style="bold", expand=False, show_lines=True, pad_edge=False)
+        if sec.max_lines is not None:
+            table.show_lines = False  # a summary: one row after another
         for col, w in zip(sec.columns, widths):
             table.add_column(Text("\n".join(wrap_cell(clean(col), w))), width=w, no_wrap=True, overflow="ignore")
         for row in sec.rows:
-            table.add_row(*(styled("\n".join(wrap_cell(clean(c), w)), col) for c, w, col in zip(row, widths, sec.columns)))
+            table.add_row(*(styled("\n".join(wrap_cell(clean(c), w, sec.max_lines)), col)
+                            for c, w, col in zip(row, widths, sec.columns)))
         console.print(table)
     if view.footer:
         console.print()

@@ -31,6 +31,7 @@ class Section:
     columns: list[str]
     rows: list[list[str]]
     note: str | None = None
+    max_lines: int | None = None  # a summary: each cell at most this many lines at the terminal's width (cut with ...)
 
 
 class View:

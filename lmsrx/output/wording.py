@@ -92,13 +92,45 @@ def approval_text(kb: Any, reg: Any) -> list[str]:
     return out
 
 
-def key_figure(kb: Any, reg: Any) -> str:
-    """The one figure the compact table shows: the first figure of this regimen's key trial."""
+def _key(kb: Any, reg: Any) -> tuple[Any, dict[str, Any]] | None:
+    """The key trial of a regimen and its first end point's figure, for this regimen's arm; where the source gives
+    less than a checked publication for that end point (no effect size), the publication's figure."""
     from lmsrx.clinical.strength import key_evidence, tested
 
     for ev in key_evidence(kb, reg, 3):
         if ev.endpoints and tested(ev, reg):
-            fig = figures.evidence_figures(ev, reg.id)
-            own = [f for f in fig if any(v["own"] for v in f["values"])] or fig
-            return f"{evidence_head(ev)}: {figures.text(own[0])}"
-    return ""
+            figs = figures.evidence_figures(ev, reg.id)
+            own = [f for f in figs if any(v["own"] for v in f["values"])] or figs
+            first = [f for f in own if f["name"] == own[0]["name"]]
+            fuller = [f for f in first if not (f["effect"] and f["effect"]["value"] is None)]
+            return ev, (fuller or first)[0]
+    return None
+
+
+def key_figure(kb: Any, reg: Any) -> str:
+    """The one figure the options table shows: the first end point of this regimen's key trial."""
+    found = _key(kb, reg)
+    return f"{evidence_head(found[0])}: {figures.text(found[1])}" if found else ""
+
+
+SHORT_NAMES = (("median progression-free survival", "median PFS"), ("progression-free survival", "PFS"),
+               ("median overall survival", "median OS"), ("overall survival", "OS"), ("objective response rate", "ORR"),
+               ("response rate", "response"))
+
+
+def short_figure(kb: Any, reg: Any) -> str:
+    """The key figure in a few words for the summary table, with its origin: 'median PFS: trabectedin 4.2 vs
+    dacarbazine 1.5 months; HR 0.55 [publication]' (confidence intervals and P values: --long)."""
+    found = _key(kb, reg)
+    if not found:
+        return "no figure on record"
+    fig = dict(found[1])
+    fig["values"] = [{**v, "ci": None} for v in fig["values"]]
+    fig["p"] = None
+    if fig["effect"]:
+        fig["effect"] = {**fig["effect"], "ci_text": None}
+    fig["population"] = fig["timepoint"] = None
+    text = figures.text(fig)
+    for long, short in SHORT_NAMES:
+        text = text.replace(long, short)
+    return text.replace(" (this option)", "")
