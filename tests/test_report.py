@@ -137,6 +137,37 @@ def test_the_page_renders_in_headless_chromium(run, tmp_path):
     assert text and shot.exists() and shot.stat().st_size > 10_000
 
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="headless Chromium is not installed (apt-get install chromium): no phone screenshot")
+def test_the_page_fits_a_phone(run, tmp_path):
+    page(run, tmp_path)
+    shot = tmp_path / "phone.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--window-size=390,844",
+                    f"--screenshot={shot}", (tmp_path / "board.html").as_uri()], capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 5_000
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="headless Chromium is not installed (apt-get install chromium): no PDF is printed")
+def test_the_printed_page_count(run, tmp_path):
+    page(run, tmp_path)
+    pdf = tmp_path / "board.pdf"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}",
+                    (tmp_path / "board.html").as_uri()], capture_output=True, timeout=120)
+    pages = pdf.read_bytes().count(b"/Type /Page") - pdf.read_bytes().count(b"/Type /Pages")
+    assert 1 <= pages <= 20, pages
+
+
+def test_charts_scale_and_nothing_is_printed_twice(run, tmp_path):
+    text = page(run, tmp_path)
+    assert 'viewBox="0 0 360 ' in text and "max-width: 100%" in text and "font-size: 14px" in text
+    assert re.search(r"\[([^\]]+)\]\s*<span class=\"tag\">\[\1\]", text) is None  # no doubled label
+    refs = re.findall(r'<li id="ref-\d+">(.*?)</li>', text, re.S)
+    assert refs and all(r.count("22595799") <= 2 for r in refs)  # the PMID once, in its link (text and href)
+    assert all("PMID: " not in r for r in refs if "pubmed" in r)
+
+
 # ------------------------------------------------------------------ compare
 def test_compare_regimens_aligns_end_points(run):
     data = json.loads(run("compare", "trabectedin", "pazopanib", "eribulin", "--json").stdout)
