@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from lmsrx.clinical import eligibility, patient
-from lmsrx.errors import ExitCode, LmsrxError, UsageError
+from lmsrx.errors import ExitCode, LmsrxError, UsageError, WorkerLost
 from lmsrx.inputs import MAX_LINE_BYTES, TOO_LONG, loads_json
 from lmsrx.orders import order as order_mod
 from lmsrx.orders import verify as verify_mod
@@ -133,24 +133,67 @@ def _init_worker(kb: Any, explain: bool, compact: bool, fmt: str) -> None:
     _WORKER.update(kb=kb, explain=explain, compact=compact, fmt=fmt)
 
 
-def _work(item: tuple[int, bytes, bool]) -> tuple[str | None, list[dict[str, Any]] | None, int, int]:
-    """One line in a worker process: the NDJSON text (or the csv/tsv rows), and its exit code. (A line too
+def _work(items: list[tuple[int, bytes, bool]]) -> list[tuple[str | None, list[dict[str, Any]] | None, int, int]]:
+    """A chunk of lines in a worker process: each line's NDJSON text (or its csv/tsv rows) and exit code. (A line too
     long to read arrives as a flag: the :data:`TOO_LONG` marker is known by identity, which pickling loses.)"""
-    number, raw, too_long = item
-    line = TOO_LONG if too_long else raw
-    result = next(evaluate(_WORKER["kb"], [line], _WORKER["explain"], _WORKER["compact"], start=number))
-    if _WORKER["fmt"] == "ndjson":
-        return result.line(), None, result.exit_code, number
-    return None, result.table_rows(), result.exit_code, number
+    out = []
+    for number, raw, too_long in items:
+        line = TOO_LONG if too_long else raw
+        result = next(evaluate(_WORKER["kb"], [line], _WORKER["explain"], _WORKER["compact"], start=number))
+        if _WORKER["fmt"] == "ndjson":
+            out.append((result.line(), None, result.exit_code, number))
+        else:
+            out.append((None, result.table_rows(), result.exit_code, number))
+    return out
+
+
+CHUNK = 64  # lines a worker takes at a time
+AHEAD = 2  # chunks in flight per worker: the bound on what waits in memory, whatever the reader's speed
 
 
 def parallel(kb: Any, lines: Iterable[bytes], explain: bool, compact: bool, jobs: int, fmt: str) -> Iterator[LineResult]:
-    """``--jobs N``: the same answers as :func:`evaluate`, in input order, from N processes (forked, so
-    the knowledge base is shared, not reloaded). Memory stays flat: lines stream through in chunks."""
+    """``--jobs N``: the same answers as :func:`evaluate`, in input order, from N processes (forked, so the knowledge
+    base is shared, not reloaded). At most N x AHEAD chunks are in flight: a slow reader slows the workers, memory stays
+    flat. A worker that dies stops the run (:class:`WorkerLost`, naming the first line not answered); on Ctrl-C or
+    SIGTERM the pool is shut down without waiting for the lines not yet read."""
+    import itertools
     import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(kb, explain, compact, fmt)) as pool:
-        for text, rows, code, number in pool.imap(_work, ((n, raw, raw is TOO_LONG) for n, raw in enumerate(lines, start=1)),
-                                                     chunksize=64):
-            yield LineResult(number, None, rows if rows is not None else [], code, text=text)
+    numbered = ((n, raw, raw is TOO_LONG) for n, raw in enumerate(lines, start=1))
+    chunks = iter(lambda: [(n, b"" if flag else raw, flag) for n, raw, flag in itertools.islice(numbered, CHUNK)], [])
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
+                               initargs=(kb, explain, compact, fmt))
+    pending: deque = deque()
+    done = False
+    answered = 0
+
+    def submit(chunk: list) -> None:
+        try:
+            pending.append(pool.submit(_work, chunk))
+        except BrokenProcessPool:
+            lost()
+
+    def lost() -> None:
+        raise WorkerLost(f"a --jobs worker process stopped (killed?); the lines after line {answered} were not answered")
+
+    try:
+        for chunk in itertools.islice(chunks, jobs * AHEAD):
+            submit(chunk)
+        while pending:
+            future = pending.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                lost()
+            for text, rows, code, number in results:
+                answered = number
+                yield LineResult(number, None, rows if rows is not None else [], code, text=text)
+            nxt = next(chunks, None)
+            if nxt is not None:
+                submit(nxt)
+        done = True
+    finally:
+        pool.shutdown(wait=done, cancel_futures=True)

@@ -67,6 +67,12 @@ class UsageError(LmsrxError):
     exit_code = ExitCode.USAGE
 
 
+class WorkerLost(LmsrxError):
+    """A ``--jobs`` worker process died (killed from outside): the run stops, saying which lines were not answered."""
+
+    exit_code = ExitCode.INTERNAL
+
+
 class Problem:
     """One problem in a knowledge file, reported as ``path:line: message``."""
 

@@ -225,7 +225,8 @@ def run(call: Callable[[], Any], env: Environment) -> int:
 
 # ------------------------------------------------------------------ writing, shared by the commands
 def write_document(env: Environment, view: Any, fmt: str, output: str | None) -> None:
-    """A page to a file (``-o``) or stdout, through the one render layer."""
+    """A page to a file (``-o``) or stdout, through the one render layer. A file is written whole or not at all: to a
+    temporary file beside it, renamed over the target once complete (a failure leaves the old file untouched)."""
     from lmsrx.output.render import render
     from lmsrx.output.view import Terminal
     from lmsrx.text import clean
@@ -234,15 +235,45 @@ def write_document(env: Environment, view: Any, fmt: str, output: str | None) ->
         render(view, fmt, Terminal(), env.stdout)
         return
     import io
+    import os
+    import tempfile
 
     buf = io.StringIO()
     render(view, fmt, Terminal(), buf)
+    folder = os.path.dirname(os.path.abspath(output))
+    temp = None
     try:
-        with open(output, "w", encoding="utf-8") as handle:
+        fd, temp = tempfile.mkstemp(prefix=".lmsrx-", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(buf.getvalue())
+            handle.flush()
+            os.fsync(handle.fileno())
+        if os.path.exists(output):
+            try:
+                os.chmod(temp, os.stat(output).st_mode & 0o7777)
+            except OSError:
+                pass
+        else:
+            os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, output)
+        temp = None
     except OSError as exc:
         raise OutputClosed(ExitCode.OUTPUT_ERROR, f"cannot write {clean(output)}: {exc.strerror or exc}") from None
+    finally:
+        if temp is not None:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
     env.say(f"lmsrx: wrote {clean(output)}")
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def batch_format(fmt: str | None) -> str:

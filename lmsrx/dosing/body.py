@@ -55,8 +55,13 @@ def bounded(value: Any, name: str, flag: str, unit: str) -> float | None:
     if value is None:
         return None
     lo, hi = BOUNDS[name]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not lo <= value <= hi:
-        raise UsageError(f"{flag} must be a number from {fmt(lo)} to {fmt(hi)} {unit}; got {value!r}")
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    # an integer is compared as an integer: a 300-digit one is out of range, not an overflow
+    inside = number and (lo <= value <= hi if isinstance(value, int) else math.isfinite(value) and lo <= value <= hi)
+    if not inside:
+        shown = repr(value)
+        raise UsageError(f"{flag} must be a number from {fmt(lo)} to {fmt(hi)} {unit}; got "
+                         f"{shown if len(shown) <= 40 else shown[:37] + '...'}")
     return float(value)
 
 

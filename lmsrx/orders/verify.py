@@ -178,7 +178,7 @@ def _sum(parts: list[dict[str, Quantity]]) -> dict[str, Quantity]:
     """Add doses form by form; a form missing from any part is dropped (cannot be summed)."""
     if not parts:
         return {}
-    common = set(parts[0]).intersection(*parts[1:])
+    common = [f for f in parts[0] if all(f in p for p in parts[1:])]  # in the first part's order: never a set's
     return {f: Quantity(sum(p[f].base() for p in parts), parts[0][f].unit if all(p[f].unit == parts[0][f].unit for p in parts)
                         else {"per_m2": "mg/m2", "per_kg": "mg/kg"}.get(f, "mg")) for f in common}
 
