@@ -125,12 +125,15 @@ def orders(kb: Any, lines: Iterable[bytes | str], fail_on: str = "exceeds") -> I
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(kb: Any, explain: bool, compact: bool, fmt: str) -> None:
+def _worker_main(tasks: Any, answers: Any, kb: Any, explain: bool, compact: bool, fmt: str) -> None:
+    """One ``--jobs`` worker (forked): chunks from its task queue, each answered on its own pipe, until ``None``."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to report (it stops the workers)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool ends its workers with SIGTERM: no handler of the parent's
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the main process ends its workers with SIGTERM: no inherited handler
     _WORKER.update(kb=kb, explain=explain, compact=compact, fmt=fmt)
+    while (chunk := tasks.get()) is not None:
+        answers.send(_work(chunk))
 
 
 def _work(items: list[tuple[int, bytes, bool]]) -> list[tuple[str | None, list[dict[str, Any]] | None, int, int]]:
@@ -153,47 +156,57 @@ AHEAD = 2  # chunks in flight per worker: the bound on what waits in memory, wha
 
 def parallel(kb: Any, lines: Iterable[bytes], explain: bool, compact: bool, jobs: int, fmt: str) -> Iterator[LineResult]:
     """``--jobs N``: the same answers as :func:`evaluate`, in input order, from N processes (forked, so the knowledge
-    base is shared, not reloaded). At most N x AHEAD chunks are in flight: a slow reader slows the workers, memory stays
-    flat. A worker that dies stops the run (:class:`WorkerLost`, naming the first line not answered); on Ctrl-C or
-    SIGTERM the pool is shut down without waiting for the lines not yet read."""
+    base is shared, not reloaded). Chunk k goes to worker k mod N, which answers its chunks in order on a pipe of its
+    own; at most N x AHEAD chunks are in flight, so a slow reader slows the workers and memory stays flat.
+
+    A worker that dies closes its pipe: the main process sees the end of its answers (even in the middle of one) and
+    stops the run (:class:`WorkerLost`, naming the last line answered). ``concurrent.futures`` is not used: its pool
+    waits for ever when a worker is killed while writing an answer (CPython 3.11). On Ctrl-C or SIGTERM, or any error,
+    the workers are stopped and reaped before the exception goes on."""
     import itertools
     import multiprocessing
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
+    ctx = multiprocessing.get_context("fork")
     numbered = ((n, raw, raw is TOO_LONG) for n, raw in enumerate(lines, start=1))
     chunks = iter(lambda: [(n, b"" if flag else raw, flag) for n, raw, flag in itertools.islice(numbered, CHUNK)], [])
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker,
-                               initargs=(kb, explain, compact, fmt))
-    pending: deque = deque()
-    done = False
-    answered = 0
-
-    def submit(chunk: list) -> None:
-        try:
-            pending.append(pool.submit(_work, chunk))
-        except BrokenProcessPool:
-            lost()
-
-    def lost() -> None:
-        raise WorkerLost(f"a --jobs worker process stopped (killed?); the lines after line {answered} were not answered")
-
+    workers = []  # (process, task queue, answer pipe)
     try:
-        for chunk in itertools.islice(chunks, jobs * AHEAD):
-            submit(chunk)
-        while pending:
-            future = pending.popleft()
+        for _ in range(jobs):
+            tasks = ctx.Queue()
+            tasks.cancel_join_thread()  # never wait at exit for chunks a dead worker will not read
+            reader, writer = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_worker_main, args=(tasks, writer, kb, explain, compact, fmt), daemon=True)
+            proc.start()
+            writer.close()  # the worker holds the only write end: its death is the end of its answers
+            workers.append((proc, tasks, reader))
+        in_flight: deque[int] = deque()  # the worker of each chunk sent, in input order
+        for k, chunk in enumerate(itertools.islice(chunks, jobs * AHEAD)):
+            workers[k % jobs][1].put(chunk)
+            in_flight.append(k % jobs)
+        answered = 0
+        while in_flight:
+            w = in_flight.popleft()
             try:
-                results = future.result()
-            except BrokenProcessPool:
-                lost()
+                results = workers[w][2].recv()
+            except (EOFError, OSError):
+                raise WorkerLost(f"a --jobs worker process stopped (killed?); the lines after line {answered} "
+                                 "were not answered") from None
             for text, rows, code, number in results:
                 answered = number
                 yield LineResult(number, None, rows if rows is not None else [], code, text=text)
             nxt = next(chunks, None)
             if nxt is not None:
-                submit(nxt)
-        done = True
+                workers[w][1].put(nxt)
+                in_flight.append(w)
+        for _, tasks, _ in workers:
+            tasks.put(None)
+        for proc, _, _ in workers:
+            proc.join()
     finally:
-        pool.shutdown(wait=done, cancel_futures=True)
+        for proc, tasks, reader in workers:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+            reader.close()
+            tasks.close()

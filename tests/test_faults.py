@@ -93,23 +93,31 @@ def test_a_signal_with_stdin_open_ends_the_run_and_its_workers(sig, code):
 
 @pytest.mark.skipif(not os.path.exists("/proc") or subprocess.run(["which", "pgrep"], capture_output=True).returncode,
                     reason="needs /proc and pgrep")
-def test_a_killed_worker_stops_the_run_and_says_so():
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+@pytest.mark.parametrize("attempt", range(4))  # the kill lands at a different moment each time (mid-answer included)
+def test_a_killed_worker_stops_the_run_and_says_so(sig, attempt):
     proc, _ = _start("options", "--batch", "-", "--jobs", "2")
     try:
         proc.stdin.write(LINE * 300)
         proc.stdin.flush()
         kids = _workers(proc.pid)
         assert kids
-        os.kill(kids[-1], signal.SIGKILL)
-        try:
-            proc.stdin.write(LINE * 3000)
-            proc.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass
+        time.sleep(0.02 * attempt)
+        os.kill(kids[-1], sig)
+
+        def feed():  # in a thread: a run that stopped reading must fail the test, not hang it
+            try:
+                proc.stdin.write(LINE * 3000)
+                proc.stdin.close()
+            except (BrokenPipeError, OSError, ValueError):
+                pass
+
+        threading.Thread(target=feed, daemon=True).start()
         proc.wait(timeout=20)
         err = proc.stderr.read().decode()
         assert proc.returncode == 70 and "worker process stopped" in err and "were not answered" in err, err
         assert "Traceback" not in err
+        assert not [k for k in kids if _alive(k)]  # no worker left behind
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -287,15 +287,19 @@ def batch_format(fmt: str | None) -> str:
 
 def write_batch(env: Environment, results: Any, fmt: str) -> int:
     """Stream batch answers as they come: one NDJSON line each, or csv/tsv rows with one header; the worst exit code."""
+    import contextlib
+
     from lmsrx.output.render import write_rows
 
     worst, header = 0, True
-    for result in results:
-        worst = max(worst, result.exit_code)
-        if fmt == "ndjson":
-            env.stdout.write(result.line() + "\n")
-        else:
-            write_rows(result.table_rows(), fmt, env.stdout, header)
-            header = False
+    with contextlib.closing(results) if hasattr(results, "close") else contextlib.nullcontext():
+        # closed on any exit (a dead pipe, Ctrl-C): a --jobs run stops and reaps its workers before the error goes on
+        for result in results:
+            worst = max(worst, result.exit_code)
+            if fmt == "ndjson":
+                env.stdout.write(result.line() + "\n")
+            else:
+                write_rows(result.table_rows(), fmt, env.stdout, header)
+                header = False
     env.stdout.flush()
     return worst

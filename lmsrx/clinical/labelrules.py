@@ -9,6 +9,7 @@ a rule that names categories; ``normal`` answers every hepatic rule (no impairme
 meets it. A rule seen on one page only (``seen_once``) may make a check stricter, never milder."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from lmsrx.clinical.facts import CHILD_PUGH, HEPATIC_MEASURES, MEASURE_TEXT, RENAL_MEASURES, Facts
@@ -23,8 +24,16 @@ STOP = ("contraindicated", "do-not-give")
 WARN = ("not-recommended", "caution", "no-data")
 
 
+MEASURES = tuple(f.name for f in fields(Condition))  # read once: holds() runs for every rule, option and patient
+
+
+@functools.lru_cache(maxsize=512)
+def _bounds(text: str) -> tuple[float | None, bool, float | None, bool]:
+    return span_bounds(text)  # a rule's few spans, parsed once each (they were validated when the base was loaded)
+
+
 def _in_span(x: float, text: str) -> bool:
-    lo, lo_in, hi, hi_in = span_bounds(text)
+    lo, lo_in, hi, hi_in = _bounds(text)
     if lo is not None and (x < lo or (x == lo and not lo_in)):
         return False
     return not (hi is not None and (x > hi or (x == hi and not hi_in)))
@@ -33,17 +42,17 @@ def _in_span(x: float, text: str) -> bool:
 def holds(cond: Condition, facts: Facts) -> tuple[str, list[str]]:
     """One alternative: met, not met or unknown, and the measures it lacks."""
     states, missing = [], []
-    for f in fields(Condition):
-        spec = getattr(cond, f.name)
+    for name in MEASURES:
+        spec = getattr(cond, name)
         if not spec:
             continue
-        if f.name == "conditions":
+        if name == "conditions":
             states.append(MET if set(spec) & facts.conditions else UNMET)  # a condition not given is taken as absent
             continue
-        value = getattr(facts, f.name)
+        value = getattr(facts, name)
         if value is None:
             states.append(UNKNOWN)
-            missing.append(f.name)
+            missing.append(name)
         elif isinstance(spec, tuple):
             states.append(MET if value in spec else UNMET)
         else:
@@ -96,8 +105,8 @@ ANALYTE = {"bilirubin_mg_dl": ("bilirubin_mg_dl", "bilirubin_uln"), "bilirubin_u
 def _told(cond: Condition, facts: Facts) -> int:
     """How many of an alternative's measured values (not its category) the patient's facts speak to, in any unit
     (bilirubin given in mg/dL speaks to a rule written in x ULN: the category may not then answer it)."""
-    return sum(1 for f in fields(Condition) if f.name not in ("hepatic", "conditions") and getattr(cond, f.name)
-               and any(getattr(facts, m) is not None for m in ANALYTE.get(f.name, (f.name,))))
+    return sum(1 for name in MEASURES if name not in ("hepatic", "conditions") and getattr(cond, name)
+               and any(getattr(facts, m) is not None for m in ANALYTE.get(name, (name,))))
 
 
 def outcomes(kb: Any, drug_id: str, facts: Facts, topics: tuple[str, ...] = ("hepatic", "renal", "age", "contraindication"),
