@@ -4,7 +4,6 @@ Memory must stay flat (issue 21). Not a test.
     python benchmarks/jobs_memory.py [LINES]      (default 100000)
 """
 import json
-import os
 import subprocess
 import sys
 import tempfile

@@ -199,10 +199,9 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
 def order(order: Mapping[str, Any], kb: Any = None, name: str = "order", regimen: str | None = None) -> Result:
     """A whole cycle verified, as ``lmsrx order`` does (the mapping of an order file); ``regimen`` as the file's
     ``regimen:`` key (a file that names another regimen is a usage error)."""
+    from lmsrx.errors import UsageError
     from lmsrx.orders import order as order_mod
     from lmsrx.orders import verify as verify_mod
-
-    from lmsrx.errors import UsageError
 
     base = _kb(kb)
     if regimen is not None and isinstance(order, Mapping):

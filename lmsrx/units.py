@@ -117,3 +117,16 @@ def num(value: float) -> str:
     if text is None or "e" in text.lower():
         return fmt(value)
     return "0" + text if text.startswith(".") else text
+
+
+def days_text(days: tuple[int, ...]) -> str:
+    """Cycle days in words, the same everywhere: 'day 1', 'days 1, 8', 'days 1-14' (a run of three or more days is a
+    range; two days stay a list)."""
+    runs: list[list[int]] = []
+    for d in days:
+        if runs and d == runs[-1][-1] + 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    parts = [f"{r[0]}-{r[-1]}" if len(r) >= 3 else ", ".join(map(str, r)) for r in runs]
+    return ("day " if len(days) == 1 else "days ") + ", ".join(parts)

@@ -50,7 +50,7 @@ def test_kb_info_formats(run, kb):
     r = run("kb", "info", "--format", "json")
     data = json.loads(r.stdout)
     assert data["version"] == kb.meta.version and data["review_date"] == kb.meta.review_date
-    assert data["counts"] == {"references": 121, "drugs": 25, "evidence": 45, "regimens": 26, "classes": 11, "rules": 77}
+    assert data["counts"] == {"references": 129, "drugs": 29, "evidence": 54, "regimens": 29, "classes": 11, "rules": 80}
     tsv = run("kb", "info").stdout.splitlines()  # not a terminal: tsv by default
     assert tsv[0] == "key\tvalue" and tsv[2] == f"version\t{kb.meta.version}"
     table = run("kb", "info", "--format", "table").stdout
@@ -80,7 +80,7 @@ def test_python_m_lmsrx_and_no_rich_import_for_pipes():
             "sys.stderr.write('RICH' if any(m == 'rich' or m.startswith('rich.') for m in sys.modules) else 'NORICH')")
     r = _python("-c", code)
     assert r.stderr.endswith("NORICH"), r.stderr
-    assert json.loads(r.stdout)["counts"]["drugs"] == 25
+    assert json.loads(r.stdout)["counts"]["drugs"] == 29
     r = _python("-m", "lmsrx", "--version")
     assert r.returncode == 0 and r.stdout.startswith("lmsrx ")
 

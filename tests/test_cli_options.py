@@ -38,7 +38,7 @@ def test_json_shape(run, kb):
         assert {"id", "name", "drugs", "status", "needs", "evidence", "cautions", "why"} <= set(c)
         assert c["status"] in ("eligible", "conditional") and c["evidence"]
         assert all({"id", "title", "design", "lms_result", "favoured_arm", "tested_this_regimen", "counts_as_support",
-                    "newer_than_source", "summary", "citation", "endpoints"} == set(e) for e in c["evidence"])
+                    "newer_than_source", "congress", "grades", "summary", "citation", "endpoints"} == set(e) for e in c["evidence"])
     for e in data["excluded"]:
         assert set(e) == {"id", "name", "drugs", "reasons", "newer_than_source"} and e["reasons"]
     statuses = {c["id"]: c["status"] for c in data["candidates"]}
@@ -55,7 +55,7 @@ def test_csv_and_tsv_are_rectangular(run):
         out = run(*QUERIES["options_line2_uterine"], "--format", fmt).stdout
         rows = list(csv.reader(io.StringIO(out), delimiter=delim)) if fmt == "csv" else [l.split("\t") for l in out.splitlines()]
         assert rows[0][:3] == ["status", "id", "name"]
-        assert len({len(r) for r in rows}) == 1 and len(rows) == 27
+        assert len({len(r) for r in rows}) == 1 and len(rows) == 30
 
 
 def test_ndjson_one_line(run):
@@ -203,4 +203,4 @@ def test_batch_tsv_has_patient_column_and_one_header(run):
     r = run("options", "--batch", "-", "--format", "tsv", input='{"id": "a", "line": 1}\n{"id": "b", "line": 2}\n')
     lines = r.stdout.splitlines()
     assert lines[0].startswith("patient\tstatus\tid") and sum(l.startswith("patient\t") for l in lines) == 1
-    assert len(lines) == 1 + 2 * 26
+    assert len(lines) == 1 + 2 * 29

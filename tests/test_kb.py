@@ -31,7 +31,7 @@ drugs:
 
 
 def test_builtin_loads(kb):
-    assert kb.counts() == {"references": 121, "drugs": 25, "evidence": 45, "regimens": 26, "classes": 11, "rules": 77}
+    assert kb.counts() == {"references": 129, "drugs": 29, "evidence": 54, "regimens": 29, "classes": 11, "rules": 80}
     assert len(kb.sha256) == 64
     assert kb.meta.version and kb.meta.review_date
 

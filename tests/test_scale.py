@@ -6,8 +6,9 @@ from hypothesis import strategies as st
 
 from lmsrx.clinical import eligibility, patient
 from lmsrx.errors import UsageError
-from lmsrx.knowledge import artefact, build, files, names
+from lmsrx.knowledge import artefact, build, files
 from lmsrx.knowledge import load as loader
+from lmsrx.knowledge import names
 from lmsrx.output import options as option_views
 from lmsrx.output.render import dumps
 

@@ -64,5 +64,5 @@ def test_the_options_answer_is_on_the_first_screen():
     lines = out.rstrip("\n").split("\n")
     assert len(lines) <= 50, len(lines)
     assert lines[1].startswith("ELIGIBLE (8): pazopanib, trabectedin")
-    assert any(line.startswith("CONDITIONAL (5): entrectinib") for line in lines[:5])
+    assert any(line.startswith("CONDITIONAL (7): entrectinib") for line in lines[:5])
     assert "HR 0.55 [publication]" in out  # the key figure prefers the publication where the source gives less

@@ -37,20 +37,27 @@ def trials(
     ctx: typer.Context,
     drug: Optional[str] = typer.Option(None, "--drug", help="Only evidence about this drug.", autocompletion=p.complete("drugs")),
     setting: Optional[p.SettingChoice] = typer.Option(None, "--setting", **p.NOCASE),
+    grade: Optional[str] = typer.Option(None, "--grade", metavar="LEVEL", autocompletion=p.complete("grades"),
+                                        help="Only studies graded LEVEL (an NCI PDQ level of evidence, e.g. A1)."),
     plot: bool = typer.Option(False, "--plot", help="Draw each listed trial's median PFS/OS by arm as bars."),
     fmt: Optional[p.Format] = typer.Option(None, "--format", "-f", **p.NOCASE,
                                            help=p.FORMAT_HELP + " Piped with no --format: one id per line."),
     color: ColorOpt = "auto", kb: KbOpt = None, no_pager: NoPagerOpt = False,
 ) -> None:
-    """List the evidence records (trials, analyses, guideline and review statements)."""
+    """List the evidence records (trials, analyses, guideline and review statements).
+
+    \b
+    Examples:
+      lmsrx trials --drug trabectedin
+      lmsrx trials --grade A1
+    """
+    from lmsrx.knowledge.search import evidence_where
     from lmsrx.output import evidence as evidence_views
 
     env = environment(ctx, kb, no_pager)
     base = load_kb(env)
     drug_id = base.lookup("drugs", drug, "drug").id if drug else None
-    setting = plain(setting)
-    items = [e for e in base.evidence.values()
-             if (drug_id is None or drug_id in e.drugs) and (setting is None or setting in e.settings)]
+    items = evidence_where(base, drug_id, plain(setting), grade)
     emit(env, evidence_views.trials(base, items, plot, terminal(env, plain(color)).width), plain(fmt), plain(color))
     raise typer.Exit(0)
 

@@ -20,6 +20,9 @@ RESULT_TEXT = {"negative": "no benefit in LMS", "other-histology": "benefit conf
                "refuted": "not confirmed by a later trial", "background": "background", "supports": ""}
 
 
+ORIGIN_TEXT = {"congress": "congress report, as presented"}  # how a figure's origin is said (others: as named)
+
+
 def p_text(p: str | None) -> str | None:
     if not p:
         return None
@@ -112,7 +115,7 @@ def text(fig: dict[str, Any]) -> str:
     out = fig["name"] + (f" ({'; '.join(where)})" if where else "") + (f": {body}" if body else "")
     if stats:
         out += ("; " if body else ": ") + ", ".join(stats)
-    return out + f" [{fig['origin']}]"
+    return out + f" [{ORIGIN_TEXT.get(fig['origin'], fig['origin'])}]"
 
 
 def evidence_figures(ev: Any, regimen_id: str | None = None) -> list[dict[str, Any]]:
@@ -121,5 +124,6 @@ def evidence_figures(ev: Any, regimen_id: str | None = None) -> list[dict[str, A
 
 def label(ev: Any) -> str:
     """What kind of support a record is, in words, for labels: 'no benefit in LMS', 'newer than the source'."""
-    words = [w for w in (RESULT_TEXT[ev.lms_result], "newer than the source" if ev.newer_than_source else "") if w]
+    words = [w for w in (RESULT_TEXT[ev.lms_result], "newer than the source" if ev.newer_than_source else "",
+                         f"congress report ({ev.congress}), not peer-reviewed" if ev.congress else "") if w]
     return "; ".join(words)

@@ -23,7 +23,7 @@ def evidence_rank(kb: Any, reg: Regimen, ev: Any) -> int:
         return 0
     if d.phase == "III":
         return 1
-    if d.phase in ("II", "Ib/II", "I/II"):
+    if d.phase in ("II", "II/III", "Ib/II", "I/II"):
         return 2
     if d.kind == "randomised-trial":
         return 3

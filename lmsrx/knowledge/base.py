@@ -8,6 +8,8 @@ from lmsrx.errors import UsageError
 from lmsrx.knowledge import model
 from lmsrx.records import field, record
 
+PRIMARY_SOURCE = "statpearls-lms-2020"  # the reference id of the primary source (the StatPearls chapter)
+
 
 @record
 class KnowledgeBase:
@@ -106,15 +108,31 @@ class KnowledgeBase:
         """Records of each kind."""
         return {kind: len(getattr(self, kind)) for kind in model.KINDS}
 
+    def evidence_year(self, ev: Any) -> int | None:
+        """The year of an evidence record: the newest year among the references it cites (a year, or the year of a
+        dated reference) other than the primary source, whose year counts only when it is all the record cites;
+        None when no cited reference has one."""
+        def years(ids: list[str]) -> list[int]:
+            return [r.year or int(r.date[:4]) for r in (self.references[c] for c in ids) if r.year or r.date]
+
+        own = [c for c in ev.cite if c != PRIMARY_SOURCE]
+        return max(years(own) if own else years(list(ev.cite)), default=None)
+
     def summary(self) -> dict[str, Any]:
         """What ``kb info`` says of the evidence and references."""
         def make() -> dict[str, Any]:
             by_origin: dict[str, list[str]] = {"primary source": [], "checked publication": [], "newer than the source": []}
             for ev in self.evidence.values():
                 origin = ("newer than the source" if ev.newer_than_source else
-                          "primary source" if "statpearls-lms-2020" in ev.cite else "checked publication")
+                          "primary source" if PRIMARY_SOURCE in ev.cite else "checked publication")
                 by_origin[origin].append(ev.id)
             newest = max((r.year for r in self.references.values() if r.year), default=None)
-            return {"evidence_by_origin": by_origin, "newest_reference_year": newest}
+            by_year: dict[str, list[str]] = {}
+            for ev in self.evidence.values():
+                by_year.setdefault(str(self.evidence_year(ev) or "year not on record"), []).append(ev.id)
+            # newest first; records with no year last
+            order = sorted(by_year, key=lambda y: (not y.isdigit(), -int(y) if y.isdigit() else 0))
+            return {"evidence_by_origin": by_origin, "evidence_by_year": {y: by_year[y] for y in order},
+                    "newest_reference_year": newest}
 
         return self.memo("summary", make)

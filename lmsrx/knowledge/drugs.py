@@ -19,6 +19,7 @@ class Approval:
     source_says: str | None = None
     evidence: EvidenceRef | None = None
     note: str | None = None
+    seen_once: bool = False  # seen on one page only: shown with that said
 
 
 # A patient circumstance that some limits are written for (organ function and age are rules: Rule).

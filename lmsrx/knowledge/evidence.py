@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from lmsrx.knowledge.types import ONE, Cites, Discrepancy, DrugRef, EvidenceRef, Ident, RegimenRef, Setting
+from lmsrx.knowledge.types import (
+    ONE,
+    Cites,
+    Discrepancy,
+    DrugRef,
+    EvidenceRef,
+    Ident,
+    LevelOfEvidence,
+    RegimenRef,
+    Setting,
+)
 from lmsrx.records import field, record
 
 
@@ -34,7 +44,7 @@ class Endpoint:
     """
 
     name: str
-    origin: Literal["source", "publication"]
+    origin: Literal["source", "publication", "congress"]
     cite: Cites = field(metadata=ONE)
     values: tuple[float, ...] = field(default=(), metadata={"repeats": True})
     kind: Literal["value", "range", "arms"] | None = None
@@ -74,7 +84,7 @@ class Design:
         "randomised-trial", "single-arm-trial", "trial", "pooled-analysis", "retrospective",
         "guideline", "narrative", "preclinical", "case-reports", "regulatory",
     ]
-    phase: Literal["I", "I/II", "Ib/II", "II", "III"] | None = None
+    phase: Literal["I", "I/II", "Ib/II", "II", "II/III", "III"] | None = None
     randomised: bool = False
     patients: int | None = None
     n_note: str | None = None
@@ -102,6 +112,9 @@ class Evidence:
     conclusion: str | None = None
     discrepancies: tuple[Discrepancy, ...] = ()
     related: tuple[EvidenceRef, ...] = ()
+    grades: tuple[LevelOfEvidence, ...] = ()
+    # a result known only from a congress presentation (the meeting named): not peer-reviewed, figures as presented
+    congress: str | None = None
     newer_than_source: bool = False
     replace: bool = False
 

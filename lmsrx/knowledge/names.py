@@ -11,7 +11,8 @@ from lmsrx.knowledge.files import builtin_stamp
 def table(kb: Any) -> dict[str, list[str]]:
     """Every name a completion may offer, by kind (drugs: ids, names, brands and aliases, lower-case)."""
     return {"drugs": kb.drug_names(), **{kind: sorted(getattr(kb, kind)) for kind in
-                                          ("classes", "evidence", "references", "regimens", "rules")}}
+                                          ("classes", "evidence", "references", "regimens", "rules")},
+            "grades": sorted({g.level for ev in kb.evidence.values() for g in ev.grades})}
 
 
 def quick_names(kind: str) -> list[str]:

@@ -80,3 +80,19 @@ def _snippet(text: str, terms: list[str], width: int = 110) -> str:
     start = max(0, pos - 30)
     snip = text[start:start + width].replace("\n", " ")
     return ("..." if start else "") + snip + ("..." if start + width < len(text) else "")
+
+
+def evidence_where(kb: Any, drug: str | None = None, setting: str | None = None, grade: str | None = None) -> list[Any]:
+    """The evidence records about ``drug`` (an id), in ``setting``, graded ``grade`` (a level printed beside the study,
+    e.g. ``A1``; any system), in the base's order. A level not written as PDQ writes them is a usage error."""
+    from lmsrx.errors import UsageError
+
+    level = None
+    if grade is not None:
+        level = grade.strip().upper()
+        if not re.fullmatch(r"[A-D][1-3]", level):
+            shown = ", ".join(sorted({g.level for ev in kb.evidence.values() for g in ev.grades}))
+            raise UsageError(f"--grade takes a level of evidence such as A1 (levels on record: {shown})")
+    return [e for e in kb.evidence.values()
+            if (drug is None or drug in e.drugs) and (setting is None or setting in e.settings)
+            and (level is None or any(g.level == level for g in e.grades))]

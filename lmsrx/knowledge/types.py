@@ -63,7 +63,8 @@ def key(name: str, **extra: object) -> dict[str, object]:
 @record(frozen=True)
 class Reference:
     id: Ident
-    kind: Literal["article", "review", "regulatory", "label", "regimen-library", "trial-page", "guidance", "unidentified"]
+    kind: Literal["article", "review", "regulatory", "label", "regimen-library", "trial-page", "guidance", "unidentified",
+                  "congress-report"]
     verified: Literal["yes", "partial", "no"]
     title: str | None = None
     authors: tuple[str, ...] = ()
@@ -95,3 +96,22 @@ class Discrepancy:
 class Note:
     text: str
     cite: Cites = field(metadata=ONE)
+
+
+@record(frozen=True)
+class LevelOfEvidence:
+    """A level of evidence a named system printed beside a statement about this study ("NCI PDQ level of evidence
+    A1"). It grades the study (design and end point), not a recommendation: never shown as a guideline grade."""
+
+    system: Literal["NCI PDQ"]
+    level: str
+    statement: str
+    source: ReferenceRef
+    endpoint: str | None = None  # the end point the level is printed for, where the system prints one per end point
+
+    def problems(self) -> list[tuple[str, str]]:
+        import re
+
+        if not re.fullmatch(r"[A-D][1-3]", self.level):
+            return [("level", f"{self.level!r} is not a level as PDQ prints them (a letter A-D and a digit 1-3, e.g. A1)")]
+        return []

@@ -15,7 +15,7 @@ from lmsrx.dosing.body import Body, forms
 from lmsrx.dosing.checks import Check
 from lmsrx.errors import UsageError
 from lmsrx.orders.order import Line, Order, Row, Sheet
-from lmsrx.units import Quantity, fmt
+from lmsrx.units import Quantity, days_text, fmt
 
 
 def verify(kb: Any, order: Order) -> Sheet:
@@ -288,15 +288,13 @@ def _regimen_checks(kb: Any, order: Order, schedule: list[Any]) -> list[Row]:
             continue
         ok = days in known
         rows.append(Row("regimen", d, Check("schedule", "record", "ok" if ok else "warning", _days(lines),
-                                            " or ".join(_days_text(k) for k in dict.fromkeys(known)),
+                                            " or ".join(days_text(k) for k in dict.fromkeys(known)),
                                             "days on record for this regimen" if ok else f"days differ from every schedule of {reg.name} on record",
                                             cites)))
     return rows
 
 
 def _days(lines: list[Line]) -> str:
-    return _days_text(tuple(sorted({d for ln in lines for d in ln.days})))
+    return days_text(tuple(sorted({d for ln in lines for d in ln.days})))
 
 
-def _days_text(days: tuple[int, ...]) -> str:
-    return ("day " if len(days) == 1 else "days ") + ", ".join(str(d) for d in days)

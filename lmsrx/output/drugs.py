@@ -56,7 +56,7 @@ def drug(kb: Any, d: Any) -> View:
         dose_rows.append([context, *cells, schedule, x.status, cited(x.cite)])
     sections = [
         Section("Status and approvals", ["Status", "Region", "What", "Date", "Source says", "Sources"],
-                [[a.status, a.region, a.what + (f" ({a.note})" if a.note else ""), a.date or "-", a.source_says or "-", cited(a.cite)]
+                [[a.status, a.region, a.what + (f" ({a.note})" if a.note else "") + (" [seen once]" if a.seen_once else ""), a.date or "-", a.source_says or "-", cited(a.cite)]
                  for a in d.approvals], note=None if d.approvals else "No approval on record."),
         Section("Doses on record", ["Context", "Per administration", "Per cycle", "Schedule", "Status", "Sources"], dose_rows,
                 note=None if d.doses else "No dose on record."),

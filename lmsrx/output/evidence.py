@@ -6,7 +6,7 @@ from typing import Any
 from lmsrx.output import cite
 from lmsrx.output.common import all_cites, fmt_num, reference_texts, to_json
 from lmsrx.output.view import Section, View
-from lmsrx.output.wording import design_text
+from lmsrx.output.wording import design_text, grade_text, grades_data, grades_text
 
 
 def _arm_figures(ev: Any) -> list[tuple[str, str, list[tuple[str, float]]]]:
@@ -53,6 +53,10 @@ def trial(kb: Any, ev: Any, plot: bool = False, width: int = 80) -> View:
     data["references"] = {i: cite.full_text(kb.references[i]) for i in sorted(refs)}
     lines = [f"Design: {design_text(ev.design)}" + (f" ({ev.design.n_note})" if ev.design.n_note else ""),
              f"Settings: {', '.join(ev.settings)}"]
+    if ev.congress:
+        lines.append(f"Congress report ({ev.congress}): not peer-reviewed; its figures are as presented.")
+    if ev.grades:
+        lines.append(f"{grades_text(ev)} (grades the study, not a recommendation).")
     lines += [f"Population: {ev.population}"] if ev.population else []
     lines += [f"Arms: {' | '.join(ev.arms)}"] if ev.arms else []
     lines += [ev.summary]
@@ -65,6 +69,9 @@ def trial(kb: Any, ev: Any, plot: bool = False, width: int = 80) -> View:
         Section("End points", ["End point", "Sources"],
                 [[figures.text(f) + (f" ({f['note']})" if f["note"] else ""), ", ".join(f["cite"])] for f in figs]),
         Section("Findings", ["Finding"], [[f] for f in ev.findings]),
+        Section("Levels of evidence", ["Level", "Statement", "Source"],
+                [[grade_text(g), g.statement, g.source] for g in ev.grades],
+                note="A level grades the study it is printed beside (its design and end point), not a recommendation."),
         Section("Source and checked record differ", ["Topic", "Source says", "Checked record says"],
                 [[x.topic, x.source_says, x.record_says] for x in ev.discrepancies]),
         Section("References", ["Id", "Citation"], [[k, data["references"][k]] for k in sorted(refs)]),
@@ -91,10 +98,14 @@ def citations(kb: Any, ids: list[str]) -> View:
 
 
 def trials(kb: Any, items: list, plot: bool = False, width: int = 80) -> View:
-    data = [{"id": e.id, "title": e.title, "design": design_text(e.design), "settings": list(e.settings), "drugs": list(e.drugs)}
-            for e in items]
-    sections = [Section("Evidence", ["Id", "Title", "Design", "Drugs"],
-                        [[e["id"], e["title"], e["design"], ", ".join(e["drugs"]) or "-"] for e in data])]
+    data = [{"id": e.id, "title": e.title, "design": design_text(e.design), "settings": list(e.settings), "drugs": list(e.drugs),
+             "grades": grades_data(e)} for e in items]
+    sections = [Section("Evidence", ["Id", "Title", "Design", "Drugs"] + (["Level"] if any(e.grades for e in items) else []),
+                        [[e.id, e.title, d["design"], ", ".join(e.drugs) or "-"]
+                         + ([", ".join(sorted({g.level for g in e.grades})) or "-"] if any(x.grades for x in items) else [])
+                         for e, d in zip(items, data)],
+                        note="Level: NCI PDQ level of evidence printed beside the study (it grades the study, not a "
+                             "recommendation)." if any(e.grades for e in items) else None)]
     if plot:
         drawn = [[e.id, "\n".join(plot_lines(e, width - 40))] for e in items if _arm_figures(e)]
         sections.append(Section("Median survival by arm (--plot)", ["Evidence", "Plot"], drawn,

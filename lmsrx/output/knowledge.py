@@ -25,6 +25,7 @@ def kb_info(kb: Any) -> View:
         "sources": list(meta.sources),
         "summary": meta.summary,
         "evidence_by_origin": by_origin,
+        "evidence_by_year": summary["evidence_by_year"],
         "newest_reference_year": newest,
     }
     rows = [{"key": k, "value": v} for k, v in (
@@ -42,6 +43,9 @@ def kb_info(kb: Any) -> View:
             Section("Evidence by origin", ["origin", "count", "records"],
                     [[k, str(len(v)), ", ".join(v)] for k, v in by_origin.items()],
                     note=f"The newest reference is from {newest}." if newest else None),
+            Section("Evidence by year", ["year", "count", "records"],
+                    [[y, str(len(v)), ", ".join(v)] for y, v in summary["evidence_by_year"].items()],
+                    note="The year of a record is the newest year among the references it cites."),
             Section("Sources", ["source"], [[s] for s in meta.sources]),
             Section("Files", ["file"], [[f] for f in kb.files]),
         ],

@@ -121,8 +121,19 @@ def options_rows(data: dict[str, Any], patient_column: bool = False) -> list[dic
     return rows
 
 
-SHORT_STRENGTH = {"approved on a randomised phase III": "phase III, approved", "randomised, phase not stated": "randomised",
-                  "retrospective or early-phase": "retrospective"}
+SHORT_STRENGTH = {"approved on a randomised phase III": "phase III, approved", "randomised, phase not stated": "randomised"}
+# "retrospective or early-phase" said as the design of the record that gives the strength
+SHORT_DESIGN = {"retrospective": "retrospective", "pooled-analysis": "pooled analysis", "single-arm-trial": "single-arm",
+                "trial": "trial"}
+
+
+def _short_strength(kb: Any, a: Any) -> str:
+    if a.strength_label != "retrospective or early-phase":
+        return SHORT_STRENGTH.get(a.strength_label, a.strength_label)
+    from lmsrx.clinical.strength import key_evidence
+
+    keys = key_evidence(kb, a.regimen, 1)
+    return SHORT_DESIGN.get(keys[0].design.kind, "early-phase") if keys else "early-phase"
 
 
 def _compact(kb: Any, answer: Any, with_excluded: bool = False) -> list[Section]:
@@ -133,7 +144,7 @@ def _compact(kb: Any, answer: Any, with_excluded: bool = False) -> list[Section]
         name = reg.name + (" (preferred)" if a.preferred else "") + (" [newer]" if reg.newer_than_source else "")
         if a.status == "excluded":
             return [name, "; ".join(a.reasons)]
-        evidence = f"{SHORT_STRENGTH.get(a.strength_label, a.strength_label)}: {short_figure(kb, reg)}"
+        evidence = f"{_short_strength(kb, a)}: {short_figure(kb, reg)}"
         return [name, evidence, "; ".join(a.needs)] if a.status == "conditional" else [name, evidence]
 
     out = []
@@ -195,9 +206,8 @@ def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> 
     view = View(
         title=f"LMS options: {answer.patient.summary()}",
         data=data, rows=lambda: options_rows(view.data), sections=sections, lines=status_lines(answer),
-        footer=(["--long: why each option is excluded, cautions, every figure; --explain: each criterion."]
-                if not long else [])
-        + [f"Ordered by the source's preference, then the evidence for LMS. Knowledge {kb.meta.version}. Decision "
-           "support only: check each option against the patient and current labels."],
+        footer=(["--long: why not, cautions, every figure; --explain: each criterion."] if not long else [])
+        + [f"Ordered by the source's preference, then evidence for LMS. Knowledge {kb.meta.version}.",
+           "Decision support only: check each option against the patient and the labels."],
     )
     return view

@@ -8,7 +8,7 @@ from lmsrx.dosing import regimen as regimen_mod
 from lmsrx.output.common import CHECK_COLUMNS, check_dicts, check_rows, reference_texts
 from lmsrx.output.drugs import cumulative_lines
 from lmsrx.output.view import Section, View
-from lmsrx.units import Quantity, fmt
+from lmsrx.units import Quantity, days_text, fmt
 
 
 def _q(q: Quantity | None) -> str | None:
@@ -26,7 +26,7 @@ def _days(days: tuple[int, ...], daily: bool = False) -> str:
         return "every day"
     if not days:
         return "not on record"
-    return ("day " if len(days) == 1 else "days ") + ", ".join(map(str, days))
+    return days_text(days)
 
 
 def _line_data(line: regimen_mod.PlanLine, cycle_days: int | None) -> dict[str, Any]:
@@ -84,7 +84,7 @@ def schedule_text(kb: Any, reg: Any) -> list[str]:
             drugs = "; ".join(f"{ln['name']} {ln['dose'] or ln['per_cycle'] or 'dose not on record'} "
                               f"{_days(tuple(ln['days']), ln['daily'])}" for ln in ph["lines"] if ln["role"] == "drug")
             cycle = "daily" if ph["continuous"] else f"every {ph['cycle_days']} days" if ph["cycle_days"] else "cycle length not on record"
-            count = f", {ph['cycles']} cycles" if ph["cycles"] else (f", {ph['cycles_text']}" if ph["cycles_text"] else "")
+            count = f", {ph['cycles']} cycle{'s' if ph['cycles'] != 1 else ''}" if ph["cycles"] else (f", {ph['cycles_text']}" if ph["cycles_text"] else "")
             parts.append(f"{drugs}; {cycle}{count}")
         out.append(f"{v['name']}: " + "; then ".join(parts))
     return out
@@ -113,7 +113,7 @@ def regimen(kb: Any, p: regimen_mod.Plan, days: int | None = None) -> View:
         documents["yaml"] = order_yaml(regimen_mod.as_order(p, days, _cumulative_items(p)), _order_comments(p))
     cycle = "daily, no cycle on record" if p.phase.continuous else (
         f"every {p.cycle_days} days" if p.cycle_days else "cycle length not on record")
-    count = f"; {p.phase.cycles} cycles" if p.phase.cycles else (f"; {p.phase.cycles_text}" if p.phase.cycles_text else "")
+    count = f"; {p.phase.cycles} cycle{'s' if p.phase.cycles != 1 else ''}" if p.phase.cycles else (f"; {p.phase.cycles_text}" if p.phase.cycles_text else "")
     head = [f"{v.name}: {cycle}{count}" + (f" (phase {p.phase_number}: {p.phase.name})" if p.phase.name else ""),
             f"Setting: {', '.join(reg.settings)}; {reg.recommendation}"]
     if p.body is not None and p.body.bsa is not None:

@@ -94,6 +94,9 @@ def _widths(sec: Section, total: int) -> list[int]:
 MIN_COLUMN = 6
 
 
+TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*\n?)$")  # spaces at the end of a line, before any closing colour codes
+
+
 def _frame(n: int) -> int:
     """The characters a table of n columns spends on borders and padding (Rich's box: '│ ' ... ' │')."""
     return 3 * n + 1
@@ -144,13 +147,19 @@ def draw_table(view: View, terminal: Terminal, out: TextIO) -> None:
             continue
         table = Table(show_header=True, header_style="bold", expand=False, show_lines=True, pad_edge=False)
         if sec.max_lines is not None:
-            table.show_lines = False  # a summary: one row after another
+            table.show_lines = False  # a summary: one row after another, no outer frame (two lines saved a table)
+            table.show_edge = False
         for col, w in zip(sec.columns, widths):
             table.add_column(Text("\n".join(wrap_cell(clean(col), w))), width=w, no_wrap=True, overflow="ignore")
         for row in sec.rows:
             table.add_row(*(styled("\n".join(wrap_cell(clean(c), w, sec.max_lines)), col)
                             for c, w, col in zip(row, widths, sec.columns)))
-        console.print(table)
+        if sec.max_lines is None:
+            console.print(table)
+            continue
+        with console.capture() as captured:  # no right edge: the cells' padding would end each line in spaces
+            console.print(table)
+        target.write("".join(TRAILING.sub(r"\1", line) for line in captured.get().splitlines(keepends=True)))
     if view.footer:
         console.print()
     for line in view.footer:

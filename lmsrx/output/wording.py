@@ -30,15 +30,37 @@ def design_text(d: Any) -> str:
     return text
 
 
+def grade_text(g: Any) -> str:
+    """'NCI PDQ level of evidence A1 (overall survival)': a level printed beside the study, never a guideline grade."""
+    return f"{g.system} level of evidence {g.level}" + (f" ({g.endpoint})" if g.endpoint else "")
+
+
+def grades_text(ev: Any) -> str:
+    """Every level printed for one study, the system named once: 'NCI PDQ level of evidence A1 (overall survival),
+    A1 (progression-free survival)'; '' where none was printed."""
+    by_system: dict[str, list[str]] = {}
+    for g in ev.grades:
+        by_system.setdefault(g.system, []).append(g.level + (f" ({g.endpoint})" if g.endpoint else ""))
+    return "; ".join(f"{system} level of evidence {', '.join(levels)}" for system, levels in by_system.items())
+
+
+def grades_data(ev: Any) -> list[dict[str, Any]]:
+    """The levels as data: ``[{system, level, endpoint, statement, source}]`` (JSON, NDJSON, the report)."""
+    return [{"system": g.system, "level": g.level, "endpoint": g.endpoint, "statement": g.statement, "source": g.source}
+            for g in ev.grades]
+
+
 def evidence_head(ev: Any) -> str:
-    """'ANNOUNCE ... (phase III randomised, N=509) [no benefit in LMS]'."""
+    """'ANNOUNCE ... (phase III randomised, N=509) [no benefit in LMS]', then any level of evidence printed for it
+    ('- NCI PDQ level of evidence A1')."""
     import re
 
     from lmsrx.clinical import figures
 
     title = re.sub(r"\s*\((?:randomised )?phase [^)]*\)$", "", ev.title)
     tag = figures.label(ev)
-    return f"{title} ({design_text(ev.design)})" + (f" [{tag}]" if tag else "")
+    grades = grades_text(ev)
+    return f"{title} ({design_text(ev.design)})" + (f" [{tag}]" if tag else "") + (f" - {grades}" if grades else "")
 
 
 def evidence_brief(kb: Any, ev: Any, reg: Any = None) -> str:
@@ -71,7 +93,7 @@ def evidence_data(kb: Any, ev: Any, reg: Any) -> dict[str, Any]:
         "id": ev.id, "title": ev.title, "design": design_text(ev.design), "lms_result": ev.lms_result,
         "favoured_arm": ev.arms[ev.favoured_arm] if ev.favoured_arm is not None else None,
         "tested_this_regimen": own, "counts_as_support": supports(ev, reg), "newer_than_source": ev.newer_than_source,
-        "summary": ev.summary, "citation": cite.cites(kb, ev.cite),
+        "congress": ev.congress, "grades": grades_data(ev), "summary": ev.summary, "citation": cite.cites(kb, ev.cite),
         "endpoints": figures.evidence_figures(ev, reg.id) if own else [],
     }
 
@@ -84,7 +106,7 @@ def approval_text(kb: Any, reg: Any) -> list[str]:
     for drug_id in reg.drugs:
         drug = kb.drugs[drug_id]
         dated = [f"{'accelerated approval ' if a.status == 'accelerated-approval' else ''}{a.region} {a.date}"
-                 + (" (newer than the source)" if a.date > SOURCE_DATE else "")
+                 + (" (newer than the source)" if a.date > SOURCE_DATE else "") + (" (seen once)" if a.seen_once else "")
                  for a in drug.approvals if a.status in ("approved", "accelerated-approval") and a.date
                  and (a.evidence is not None or drug.lms_status == "tumour-agnostic")
                  and drug.lms_status in ("approved", "approved-sts", "tumour-agnostic")]
