@@ -38,6 +38,8 @@ def test_every_figure_cites_a_checked_record(kb):
         for row in rows:
             assert row["cite"] and all(c in kb.references for c in row["cite"]), (eid, row["name"])
             origin_ok = (row["origin"] == "source" and "statpearls-lms-2020" in row["cite"] or row["origin"] == "publication"
+                         or row["origin"] == "regulatory" and all(kb.references[c].kind in ("regulatory", "label")
+                                                                  for c in row["cite"])
                          or row["origin"] == "congress" and any(kb.references[c].kind == "congress-report" or
                                                                 "abstract" in (kb.references[c].note or "") for c in row["cite"]))
             assert origin_ok, (eid, row["name"], "a figure of the source cites the source")

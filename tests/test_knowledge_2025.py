@@ -175,3 +175,24 @@ def test_the_schedule_of_repotrectinib_round_trips(run, tmp_path):
     out = tmp_path / "c.yaml"
     assert run("regimen", "repotrectinib", "--bsa", "1.8", "-o", str(out)).exit_code == 0
     assert run("order", str(out)).exit_code == 0
+
+
+def test_a_twice_daily_step_is_said_everywhere(run, tmp_path):
+    """Repotrectinib: 160 mg once daily for 14 days, then twice daily: the second step shows in the one-line schedule
+    (options, compare, report) and the card names every phase."""
+    compare = run("compare", "repotrectinib", "entrectinib", "--format", "tsv").stdout
+    assert "160 mg every day, twice a day" in compare and "160 mg days 1-14" in compare
+    card = run("regimen", "repotrectinib", "--format", "table", "--no-pager").stdout
+    assert "Phases (--cycle N): 1 first 14 days (from cycle 1) - shown; 2 from day 15 (from cycle 2)" in card
+    out = tmp_path / "c2.yaml"
+    assert run("regimen", "repotrectinib", "--cycle", "2", "--days", "7", "--bsa", "1.8", "-o", str(out)).exit_code == 0
+    sheet = run("order", str(out), "--format", "tsv").stdout
+    assert "days differ" not in sheet and "continuous daily dosing, as on record" in sheet
+
+
+def test_what_no_record_says_is_not_said(kb, run):
+    members = {m.drug for m in kb.classes["ntrk-inhibitor"].members}
+    assert members == {"entrectinib"}  # no checked record names the class of larotrectinib or repotrectinib
+    assert kb.evidence["a092104"].favoured_arm is None  # neither difference was significant: no arm is favoured
+    data = json.loads(run("trial", "larotrectinib-pooled", "--format", "json").stdout)
+    assert {f["origin"] for f in data["figures"]} == {"regulatory"}  # an approval record, not a journal paper

@@ -20,7 +20,8 @@ RESULT_TEXT = {"negative": "no benefit in LMS", "other-histology": "benefit conf
                "refuted": "not confirmed by a later trial", "background": "background", "supports": ""}
 
 
-ORIGIN_TEXT = {"congress": "congress report, as presented"}  # how a figure's origin is said (others: as named)
+# how a figure's origin is said (others: as named)
+ORIGIN_TEXT = {"congress": "congress report, as presented", "regulatory": "regulatory record"}
 
 
 def p_text(p: str | None) -> str | None:

@@ -44,7 +44,7 @@ class Endpoint:
     """
 
     name: str
-    origin: Literal["source", "publication", "congress"]
+    origin: Literal["source", "publication", "congress", "regulatory"]
     cite: Cites = field(metadata=ONE)
     values: tuple[float, ...] = field(default=(), metadata={"repeats": True})
     kind: Literal["value", "range", "arms"] | None = None

@@ -286,10 +286,15 @@ def _regimen_checks(kb: Any, order: Order, schedule: list[Any]) -> list[Row]:
             rows.append(Row("regimen", d, Check("schedule", "record", "warning", _days(lines), "days not on record",
                                                 "not verified: the records give no days", cites)))
             continue
-        ok = days in known
+        # a schedule of phases may hold listed days (a lead-in) and continuous daily dosing (after it): either fits
+        continuous = any(e.dose.daily for e in found) and days == tuple(range(1, len(days) + 1))
+        ok = days in known or continuous
         rows.append(Row("regimen", d, Check("schedule", "record", "ok" if ok else "warning", _days(lines),
-                                            " or ".join(days_text(k) for k in dict.fromkeys(known)),
-                                            "days on record for this regimen" if ok else f"days differ from every schedule of {reg.name} on record",
+                                            " or ".join([days_text(k) for k in dict.fromkeys(known)]
+                                                        + (["every day (continuous)"] if any(e.dose.daily for e in found) else [])),
+                                            "days on record for this regimen" if days in known
+                                            else "continuous daily dosing, as on record" if ok
+                                            else f"days differ from every schedule of {reg.name} on record",
                                             cites)))
     return rows
 

@@ -112,7 +112,7 @@ def side_by_side(kb: Any, names: list[str]) -> dict[str, Any]:
                  ("result for LMS", [figures.RESULT_TEXT[e.lms_result] or "supports" for e in items]),
                  ("newer than the source", ["yes" if e.newer_than_source else "no" for e in items]),
                  ("congress report", [f"yes ({e.congress}), not peer-reviewed" if e.congress else "no" for e in items]),
-                 ("level of evidence", [wording.grades_text(e) or "none printed" for e in items])]
+                 ("level of evidence", [wording.grades_text(e) or "none on record" for e in items])]
         rows += [(key, [aligned(e, key) for e in items]) for key in keys]
     ids = [x.id for x in items]
     return {"kind": kind, "ids": ids, "rows": [{"field": field, **dict(zip(ids, values))} for field, values in rows]}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lmsrx.clinical.figures import ORIGIN_TEXT
 from lmsrx.output import cite
 from lmsrx.output.common import all_cites, fmt_num, reference_texts, to_json
 from lmsrx.output.view import Section, View
@@ -33,7 +34,7 @@ def plot_lines(ev: Any, width: int) -> list[str]:
     bar_w = max(10, width - label_w - 16)
     out = []
     for name, origin, pairs in figures:
-        out.append(f"{name} [{origin}]")
+        out.append(f"{name} [{ORIGIN_TEXT.get(origin, origin)}]")
         for arm, v in pairs:
             n = max(1, round(v / top * bar_w))
             label = arm if len(arm) <= label_w else arm[:label_w - 1] + "~"

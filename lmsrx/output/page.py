@@ -10,6 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from lmsrx.clinical.figures import ORIGIN_TEXT
+
 CSS = """
 :root { --ink: #1a1a1a; --muted: #555; --line: #bbb; --own: #1f5f99; --other: #9a9a9a; --bad: #a11; --warn: #8a5a00; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--ink);
@@ -66,7 +68,7 @@ def chart(fig: dict[str, Any], key: str) -> str:
     hatch = fig["origin"] == "source"
     parts = [f'<svg role="img" aria-labelledby="{key}-t {key}-d" width="100%" style="max-width:{view_w * 4 // 3}px" '
              f'viewBox="0 0 {view_w} {height}" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{key}-t">{e(fig["name"])} [{e(fig["origin"])}]</title>',
+             f'<title id="{key}-t">{e(fig["name"])} [{e(ORIGIN_TEXT.get(fig["origin"], fig["origin"]))}]</title>',
              f'<desc id="{key}-d">{e(fig["text"])}</desc>',
              '<defs><pattern id="' + key + '-h" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
              '<rect width="6" height="6" fill="white"/><line x1="0" y1="0" x2="0" y2="6" stroke="#555" stroke-width="3"/>'

@@ -21,6 +21,13 @@ def _span(low: Quantity | None, high: Quantity | None) -> str | None:
     return str(high) if low is None else f"{fmt(low.to(high.unit).value)}-{high}"
 
 
+def _when(days: tuple[int, ...], daily: bool, times: int) -> str:
+    """Days and how often a day, the same in the card, the one-line schedule and the report: 'every day, twice a
+    day', 'days 1-14'."""
+    often = {1: "", 2: ", twice a day", 3: ", three times a day"}.get(times, f", {times} times a day")
+    return _days(days, daily) + often
+
+
 def _days(days: tuple[int, ...], daily: bool = False) -> str:
     if daily:
         return "every day"
@@ -82,7 +89,8 @@ def schedule_text(kb: Any, reg: Any) -> list[str]:
         parts = []
         for ph in v["phases"]:
             drugs = "; ".join(f"{ln['name']} {ln['dose'] or ln['per_cycle'] or 'dose not on record'} "
-                              f"{_days(tuple(ln['days']), ln['daily'])}" for ln in ph["lines"] if ln["role"] == "drug")
+                              f"{_when(tuple(ln['days']), ln['daily'], ln['times_a_day'])}" for ln in ph["lines"]
+                              if ln["role"] == "drug")
             cycle = "daily" if ph["continuous"] else f"every {ph['cycle_days']} days" if ph["cycle_days"] else "cycle length not on record"
             count = f", {ph['cycles']} cycle{'s' if ph['cycles'] != 1 else ''}" if ph["cycles"] else (f", {ph['cycles_text']}" if ph["cycles_text"] else "")
             parts.append(f"{drugs}; {cycle}{count}")
@@ -118,6 +126,10 @@ def regimen(kb: Any, p: regimen_mod.Plan, days: int | None = None) -> View:
             f"Setting: {', '.join(reg.settings)}; {reg.recommendation}"]
     if p.body is not None and p.body.bsa is not None:
         head.append(f"Patient: BSA {fmt(p.body.bsa.value)} m2 ({p.body.bsa.formula})" + (f", cycle {p.cycle}" if p.cycle else ""))
+    if len(v.phases) > 1:  # the card shows one phase: name them all, so that no step of the schedule goes unseen
+        head.append("Phases (--cycle N): " + "; ".join(
+            f"{n} {ph.name or ''} (from cycle {_first_cycle(v, n) or 1})".replace("  ", " ")
+            + (" - shown" if n == p.phase_number else "") for n, ph in enumerate(v.phases, start=1)))
     others = [x.id for x in reg.schedule.variants if x.id != v.id]
     if others:
         head.append("Other variants (--variant): " + ", ".join(others))
@@ -128,7 +140,7 @@ def regimen(kb: Any, p: regimen_mod.Plan, days: int | None = None) -> View:
         week = regimen_mod.intensity_per_week(ln, p.cycle_days)
         mine = ln.for_patient.get("absolute")
         rows.append([ln.drug.name + (" (support)" if ln.role == "support" else ""), _span(ln.low, ln.amount) or "-",
-                     _days(ln.days, ln.daily) + (f", {ln.times} times a day" if ln.times > 1 else ""),
+                     _when(ln.days, ln.daily, ln.times),
                      (ln.route or "-").upper() + (f" over {fmt(ln.over_min)} min" if ln.over_min else "")
                      + (f", {ln.before_min} min before" if ln.before_min else ""),
                      _span(ln.per_cycle_low, ln.per_cycle) or "-", str(week) if week else "-",
