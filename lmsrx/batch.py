@@ -165,12 +165,28 @@ def parallel(kb: Any, lines: Iterable[bytes], explain: bool, compact: bool, jobs
     the workers are stopped and reaped before the exception goes on."""
     import itertools
     import multiprocessing
+    import signal
+    import threading
     from collections import deque
 
     ctx = multiprocessing.get_context("fork")
     numbered = ((n, raw, raw is TOO_LONG) for n, raw in enumerate(lines, start=1))
     chunks = iter(lambda: [(n, b"" if flag else raw, flag) for n, raw, flag in itertools.islice(numbered, CHUNK)], [])
     workers = []  # (process, task queue, answer pipe)
+    state = {"answered": 0, "finishing": False}
+
+    def lost() -> WorkerLost:
+        lines = (f"the lines after line {state['answered']} were not answered" if state["answered"]
+                 else "no line was answered")
+        return WorkerLost(f"a --jobs worker process stopped (killed?); {lines}")
+
+    def on_child(signum: int, frame: Any) -> None:
+        # a worker's death is noticed at once, even while the main process waits on standard input for more lines
+        if not state["finishing"] and any(proc.exitcode is not None for proc, _, _ in workers):
+            raise lost()
+
+    watching = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGCHLD, on_child) if watching else None
     try:
         for _ in range(jobs):
             tasks = ctx.Queue()
@@ -184,29 +200,31 @@ def parallel(kb: Any, lines: Iterable[bytes], explain: bool, compact: bool, jobs
         for k, chunk in enumerate(itertools.islice(chunks, jobs * AHEAD)):
             workers[k % jobs][1].put(chunk)
             in_flight.append(k % jobs)
-        answered = 0
         while in_flight:
             w = in_flight.popleft()
             try:
                 results = workers[w][2].recv()
             except (EOFError, OSError):
-                raise WorkerLost(f"a --jobs worker process stopped (killed?); the lines after line {answered} "
-                                 "were not answered") from None
+                raise lost() from None
             for text, rows, code, number in results:
-                answered = number
+                state["answered"] = number
                 yield LineResult(number, None, rows if rows is not None else [], code, text=text)
             nxt = next(chunks, None)
             if nxt is not None:
                 workers[w][1].put(nxt)
                 in_flight.append(w)
+        state["finishing"] = True
         for _, tasks, _ in workers:
             tasks.put(None)
         for proc, _, _ in workers:
             proc.join()
     finally:
+        state["finishing"] = True
         for proc, tasks, reader in workers:
             if proc.is_alive():
                 proc.terminate()
             proc.join()
             reader.close()
             tasks.close()
+        if watching:
+            signal.signal(signal.SIGCHLD, previous)

@@ -34,6 +34,8 @@ def _complete(words: str) -> list[str]:
     ("lmsrx k", {"kb"}, set()),
     ("lmsrx kb i", {"info"}, set()),
     ("lmsrx --kb drug options --prior dox", {"doxorubicin"}, set()),  # a command's name as another's value
+    ("lmsrx trials --grade a", {"a1"}, {"B3", "b3"}),  # matched whatever the case typed, in that case
+    ("lmsrx trials --grade B", {"B1", "B3"}, {"A1"}),
 ])
 def test_completion_of_names(words, expected, absent):
     got = set(_complete(words))

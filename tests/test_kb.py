@@ -115,7 +115,7 @@ def test_extra_replaces_builtin_when_declared(tmp_path):
 def test_a_replaced_drug_keeps_the_doses_its_regimens_name(tmp_path):
     text = DRUG.replace("testdrug:", "ifosfamide:").replace("Testdrug", "Ifosfamide X") + "    replace: true\n"
     found = problems_of(write(tmp_path, text))
-    assert any("ifosfamide has no dose on record with id 'frustaci-2001'" in p and "replaced in" in p and "extra.yaml" in p
+    assert any("ifosfamide has no dose on record with id 'frustaci-2001'" in p and "comes from" in p and "extra.yaml" in p
                for p in found), found
 
 

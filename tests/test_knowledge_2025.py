@@ -196,3 +196,53 @@ def test_what_no_record_says_is_not_said(kb, run):
     assert kb.evidence["a092104"].favoured_arm is None  # neither difference was significant: no arm is favoured
     data = json.loads(run("trial", "larotrectinib-pooled", "--format", "json").stdout)
     assert {f["origin"] for f in data["figures"]} == {"regulatory"}  # an approval record, not a journal paper
+
+
+def test_an_order_is_checked_against_the_phase_of_its_cycle(run, tmp_path):
+    """A doubled lead-in (160 mg twice daily in the first 14 days) is not made acceptable by the later phase's dose."""
+    lead = {"id": "lead-in doubled", "patient": {"bsa_m2": 1.8}, "regimen": "repotrectinib", "variant": "label",
+            "cycle": 1, "cycle_days": 14, "lines": [{"drug": "repotrectinib", "dose": "160 mg", "times": 2,
+                                                       "days": list(range(1, 8))}]}
+    path = tmp_path / "lead.json"
+    path.write_text(json.dumps(lead), encoding="utf-8")
+    assert run("order", str(path)).exit_code == 3
+    for days in ("14", "28"):  # the later phase, as lmsrx writes it, passes
+        out = tmp_path / f"c{days}.yaml"
+        assert run("regimen", "repotrectinib", "--cycle", "2", "--days", days, "--bsa", "1.8", "-o", str(out)).exit_code == 0
+        assert run("order", str(out)).exit_code == 0
+    del lead["cycle"]  # no cycle: every phase counts, and the sheet says so
+    path.write_text(json.dumps({**lead, "lines": [{**lead["lines"][0], "times": 1}]}), encoding="utf-8")
+    sheet = run("order", str(path), "--format", "tsv").stdout
+    assert "regimen phase" in sheet and "cycle not given" in sheet
+
+
+def test_levels_read_as_text_in_csv_and_tsv(run):
+    tsv = run("trials", "--grade", "B3", "--format", "tsv").stdout.splitlines()
+    assert tsv[1].endswith("\tNCI PDQ level of evidence B3")
+    csv_text = run("trial", "lms-04", "--format", "csv").stdout
+    assert "NCI PDQ level of evidence A1 (overall survival)" in csv_text and "{" not in csv_text
+
+
+def test_the_report_says_each_label_once(run):
+    md = run("report", "--line", "2", "--histology", "uterine", "--prior", "doxorubicin", "--format", "markdown").stdout
+    assert "\\[newer than the source\\] \\[newer than the source\\]" not in md
+    assert "level of evidence C3 \\[background" not in md and "level of evidence C3 \\[newer" not in md
+
+
+def test_a_knowledge_file_cannot_put_a_day_past_its_cycle_or_a_year_out_of_range(run, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("""references:
+  x-ref: {kind: article, verified: partial, title: t, year: 99999}
+drugs:
+  our-drug:
+    name: Our drug
+    lms_status: unrecorded
+    summary: s
+    cite: [x-ref]
+    doses:
+      - {context: c, schedule: s, status: trial, cite: [x-ref], amount: 100 mg/m2, days: [1, 35], cycle_days: 28}
+""", encoding="utf-8")
+    r = run("kb", "check", str(bad))
+    assert r.exit_code == 4
+    assert "bad.yaml:2:" in r.stderr and "year 99999" in r.stderr
+    assert "day 35 is past the end of the 28-day cycle" in r.stderr

@@ -268,16 +268,23 @@ class Entry:
     support: bool = False
 
 
-def entries(kb: Any, reg: Any, variant: Any = None) -> list[Entry]:
-    """Every dose of the regimen's schedule (of one variant when given): what an order naming the regimen is
-    checked against, and nothing else."""
+def entries(kb: Any, reg: Any, variant: Any = None, cycle: int | None = None) -> list[Entry]:
+    """Every dose of the regimen's schedule (of one variant when given; of the phase the cycle falls in when a cycle is
+    given): what an order naming the regimen is checked against, and nothing else. Without a cycle, every phase
+    counts (a lead-in dose and the dose after it are then both on record: the order check says so)."""
     out: list[Entry] = []
     if reg.schedule is None:
         return out
     for v in reg.schedule.variants:
         if variant is not None and v.id != variant.id:
             continue
-        for ph in v.phases:
+        phases = v.phases
+        if cycle is not None:
+            try:
+                phases = (phase_of(v, cycle)[1],)
+            except UsageError:
+                phases = v.phases  # past the end of the schedule: the order check names that; every phase counts
+        for ph in phases:
             days_of = {}
             for ln in ph.lines:
                 dose = next(d for d in kb.drugs[ln.drug].doses if d.id == ln.dose)

@@ -98,6 +98,8 @@ class Dose:
             out.append(("cycle_days", "cycle_days must be 1 to 366"))
         if self.daily and self.days:
             out.append(("daily", "a dose is either daily (continuous) or on listed days, not both"))
+        if self.cycle_days is not None and any(d > self.cycle_days for d in self.days):
+            out.append(("days", f"day {max(self.days)} is past the end of the {self.cycle_days}-day cycle"))
         if (self.fraction_of is None) != (self.percent is None):
             out.append(("percent", "fraction_of and percent go together"))
         elif self.percent is not None and not 0 < self.percent <= 1000:

@@ -33,4 +33,7 @@ def completions(kind: str, incomplete: str, extra: tuple[str, ...] = (), classes
         names = {*quick_names(kind), *extra, *(quick_names("classes") if classes else ())}
     except Exception:  # noqa: BLE001
         return []
-    return sorted(n for n in names if " " not in n and n.startswith(incomplete.lower()))
+    # matched whatever the case typed, and given back in that case (the shell keeps only words that start with
+    # what was typed; every name lmsrx takes is read case-insensitively)
+    return sorted(incomplete + n[len(incomplete):] for n in names
+                  if " " not in n and n.lower().startswith(incomplete.lower()))

@@ -138,6 +138,9 @@ class Phase:
             return [("continuous", "a continuous phase has no cycle length")]
         if self.cycle_days is not None and not 1 <= self.cycle_days <= 366:
             return [("cycle_days", "cycle_days must be 1 to 366")]
+        late = [d for ln in self.lines for d in ln.days if self.cycle_days is not None and d > self.cycle_days]
+        if late:
+            return [("lines", f"day {max(late)} is past the end of the {self.cycle_days}-day cycle")]
         if self.cycles is not None and not 1 <= self.cycles <= 100:
             return [("cycles", "cycles must be 1 to 100")]
         return []

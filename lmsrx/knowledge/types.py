@@ -81,6 +81,14 @@ class Reference:
     note: str | None = None
     replace: bool = False
 
+    def problems(self) -> list[tuple[str, str]]:
+        out = []
+        if self.year is not None and not 1800 <= self.year <= 2100:
+            out.append(("year", f"year {self.year} is not a publication year (1800 to 2100)"))
+        if self.date is not None and not 1800 <= int(self.date[:4]) <= 2100:
+            out.append(("date", f"date {self.date} is not a publication date (years 1800 to 2100)"))
+        return out
+
 
 @record(frozen=True)
 class Discrepancy:

@@ -360,7 +360,7 @@ def _replaced(entries: dict[tuple[str, str], Any], drug_id: str) -> str:
     found = entries.get(("drugs", drug_id))
     if found is None or found[1]:
         return ""
-    return f" (the drug is replaced in {found[0][0]}: keep the doses its regimens name, with their ids)"
+    return f" (the drug comes from {found[0][0]}: give it the doses its regimens name, with their ids)"
 
 
 def _dose(drugs: dict[str, Any], drug_id: str, dose_id: str) -> Any:

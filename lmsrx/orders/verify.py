@@ -23,7 +23,7 @@ def verify(kb: Any, order: Order) -> Sheet:
     body = order.body
     add = sheet.rows.append
     seen: set[str] = set()
-    schedule = regimen_mod.entries(kb, order.regimen, order.variant) if order.regimen is not None else []
+    schedule = regimen_mod.entries(kb, order.regimen, order.variant, order.cycle) if order.regimen is not None else []
     for ln in order.lines:
         where = f"line {ln.number}"
         drug = regimen_mod.bound(ln.drug, schedule)  # named a regimen: its schedule's doses only
@@ -251,6 +251,13 @@ def _regimen_checks(kb: Any, order: Order, schedule: list[Any]) -> list[Row]:
                                                " or ".join(v.name for v in variants),
                                                "each dose is checked against this regimen's schedule only",
                                                tuple(dict.fromkeys(c for v in variants for c in v.cite)))))
+        phased = [v for v in variants if len(v.phases) > 1]
+        if phased and order.cycle is None:
+            rows.append(Row("regimen", None, Check("regimen phase", "record", "warning", "cycle not given",
+                                                   "; ".join(f"{v.name}: {len(v.phases)} phases" for v in phased),
+                                                   "not verified against one phase: without the cycle number (cycle: N) "
+                                                   "the doses of every phase count as on record",
+                                                   tuple(dict.fromkeys(c for v in phased for c in v.cite)))))
     ordered = {ln.drug.id for ln in order.lines}
     scheduled = {e.drug for e in schedule}
     for d in reg.drugs:

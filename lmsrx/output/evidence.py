@@ -84,8 +84,8 @@ def trial(kb: Any, ev: Any, plot: bool = False, width: int = 80) -> View:
     rows = [{"evidence": ev.id, "endpoint": ep.name, "kind": ep.figure_kind, "origin": ep.origin, "values": list(ep.values), "unit": ep.unit,
              "timepoint": ep.timepoint, "effect": ep.effect.measure if ep.effect else None,
              "effect_value": ep.effect.value if ep.effect else None, "ci": list(ep.effect.ci) if ep.effect else [],
-             "p": ep.p, "cite": list(ep.cite)} for ep in ev.endpoints]
-    return View(title=f"{ev.title} [{ev.id}]", data=data, rows=rows or [{"evidence": ev.id, "endpoint": None}],
+             "p": ep.p, "cite": list(ep.cite), "levels": grades_text(ev), "congress": ev.congress} for ep in ev.endpoints]
+    return View(title=f"{ev.title} [{ev.id}]", data=data, rows=rows or [{"evidence": ev.id, "endpoint": None, "levels": grades_text(ev), "congress": ev.congress}],
                 lines=lines, sections=[s for s in sections if s.rows])
 
 
@@ -101,6 +101,7 @@ def citations(kb: Any, ids: list[str]) -> View:
 def trials(kb: Any, items: list, plot: bool = False, width: int = 80) -> View:
     data = [{"id": e.id, "title": e.title, "design": design_text(e.design), "settings": list(e.settings), "drugs": list(e.drugs),
              "grades": grades_data(e)} for e in items]
+    rows = [{**d, "grades": "; ".join(grade_text(g) for g in e.grades)} for e, d in zip(items, data)]  # csv/tsv: text
     sections = [Section("Evidence", ["Id", "Title", "Design", "Drugs"] + (["Level"] if any(e.grades for e in items) else []),
                         [[e.id, e.title, d["design"], ", ".join(e.drugs) or "-"]
                          + ([", ".join(sorted({g.level for g in e.grades})) or "-"] if any(x.grades for x in items) else [])
@@ -111,7 +112,7 @@ def trials(kb: Any, items: list, plot: bool = False, width: int = 80) -> View:
         drawn = [[e.id, "\n".join(plot_lines(e, width - 40))] for e in items if _arm_figures(e)]
         sections.append(Section("Median survival by arm (--plot)", ["Evidence", "Plot"], drawn,
                                 note=None if drawn else "None of these records has median survival figures per arm."))
-    return View(title=f"{len(items)} evidence records", data=data, rows=data, sections=sections,
+    return View(title=f"{len(items)} evidence records", data=data, rows=rows, sections=sections,
                 plain=[e.id for e in items])
 
 

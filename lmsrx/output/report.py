@@ -136,7 +136,7 @@ def report(data: dict[str, Any]) -> View:
             refs = " [" + ", ".join(map(str, ev["refs"])) + "]"
             text = "\n".join(fig["text"] for fig in ev["figures"]) if ev["tested_this_regimen"] else \
                 "(did not test this regimen: its figures are not shown)"
-            rows.append([ev["head"] + (f" [{ev['label']}]" if ev["label"] else "") + refs, text or ev["summary"]])
+            rows.append([ev["head"] + refs, text or ev["summary"]])  # the head carries its label once
         rows += [["approval / guideline", "\n".join(c["approval"])], ["cautions", "\n".join(c["cautions"]) or "-"]]
         sections.append(Section(f"{c['name']} [{c['id']}]", ["", ""], rows))
     if data["discrepancies"]:
