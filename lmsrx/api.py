@@ -161,7 +161,18 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
          kb: Any = None) -> Result:
     """A planned dose checked against the doses and limits on record, and the label rules for the patient's organ
     function and age, as ``lmsrx dose`` does (``bilirubin``: mg/dL, ``'36 umol/L'`` or ``'1.8 x ULN'``, or a list of
-    two; ``ast``/``alt``/``alp``: multiples of the upper limit of normal; ``crcl``: mL/min; ``creatinine``: mg/dL)."""
+    two; ``ast``/``alt``/``alp``: multiples of the upper limit of normal; ``crcl``: mL/min; ``creatinine``: mg/dL).
+
+    ``planned`` is a dose with its unit (``'14 g/m2'``, ``'160 mg'``); ``per`` is ``administration`` (default),
+    ``day`` or ``cycle``; ``regimen`` (and ``variant``) check it against that regimen's schedule only. The result's
+    ``verdict`` is ``ok`` (checked against a dose on record and within it), ``note``, ``warning`` (including *not
+    verified*) or ``exceeds``; ``exit_status`` is 3 for ``exceeds``.
+
+    >>> import lmsrx
+    >>> lmsrx.dose("repotrectinib", "320 mg").verdict
+    'exceeds'
+
+    Raises :class:`lmsrx.errors.UsageError` for an unknown drug, a dose without a unit, or a value out of range."""
     from lmsrx import vocab
     from lmsrx.clinical import facts as facts_mod
     from lmsrx.dosing import body as body_mod
@@ -200,7 +211,17 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
 
 def order(order: Mapping[str, Any], kb: Any = None, name: str = "order", regimen: str | None = None) -> Result:
     """A whole cycle verified, as ``lmsrx order`` does (the mapping of an order file); ``regimen`` as the file's
-    ``regimen:`` key (a file that names another regimen is a usage error)."""
+    ``regimen:`` key (a file that names another regimen is a usage error). The mapping holds ``patient`` (``bsa_m2``
+    or ``height_cm`` and ``weight_kg``), ``lines`` (each ``drug``, ``dose``, ``days``, optionally ``times``,
+    ``route``, ``over_min``) and optionally ``id``, ``regimen``, ``variant``, ``cycle``, ``cycle_days``.
+
+    >>> import lmsrx
+    >>> sheet = lmsrx.order({"patient": {"bsa_m2": 1.8}, "lines": [{"drug": "ifosfamide", "dose": "3 g/m2",
+    ...                                                              "days": [1, 2, 3]}]})
+    >>> sheet.exit_status  # ifosfamide without mesna
+    3
+
+    Raises :class:`lmsrx.errors.UsageError` for a malformed order (a missing key, an unknown drug, a bad value)."""
     from lmsrx.errors import UsageError
     from lmsrx.orders import order as order_mod
     from lmsrx.orders import verify as verify_mod
@@ -218,7 +239,16 @@ def regimen(name: str, variant: str | None = None, *, bsa: float | None = None, 
             weight: float | None = None, formula: str | None = None, cycle: int | None = None,
             cumulative: list[str] | None = None, days: int | None = None, kb: Any = None) -> Result:
     """A regimen's card: its schedule (one variant), worked out for a patient when a BSA or height and weight (or a
-    weight, for mg/kg doses) is given; ``days``: the period to write for continuous daily dosing."""
+    weight, for mg/kg doses) is given; ``days``: the period to write for continuous daily dosing; ``cycle``: which
+    cycle (its phase; 1 to 100).
+
+    >>> import lmsrx
+    >>> card = lmsrx.regimen("gemcitabine-docetaxel", bsa=1.8)
+    >>> card.to_dict()["variant"]["id"]
+    'hensley'
+
+    Raises :class:`lmsrx.errors.UsageError` for an unknown regimen or variant, a regimen with no schedule on record,
+    or a cycle past the end of its schedule."""
     from lmsrx.dosing import body as body_mod
     from lmsrx.dosing import regimen as regimen_mod
     from lmsrx.errors import UsageError
@@ -235,12 +265,26 @@ def regimen(name: str, variant: str | None = None, *, bsa: float | None = None, 
 
 
 def drug(name: str, kb: Any = None) -> Result:
-    """One drug's card (generic name, brand or alias)."""
+    """One drug's card (generic name, brand or alias): status and approvals, doses and limits on record, toxicities,
+    label rules.
+
+    >>> import lmsrx
+    >>> lmsrx.drug("VOTRIENT").to_dict()["id"]
+    'pazopanib'
+
+    Raises :class:`lmsrx.errors.UsageError` for a name that is no drug of the knowledge base."""
     base = _kb(kb)
     return Result("drug", base.lookup("drugs", name, "drug"), base)
 
 
 def trial(evidence_id: str, kb: Any = None, plot: bool = False, width: int = 80) -> Result:
-    """One evidence record's card."""
+    """One evidence record's card: design, arms, every end point typed (origin, arms, effect), levels of evidence
+    (``grades``), discrepancies and references.
+
+    >>> import lmsrx
+    >>> [g["level"] for g in lmsrx.trial("lms-04").to_dict()["grades"]]
+    ['A1', 'A1']
+
+    Raises :class:`lmsrx.errors.UsageError` for an id that is no evidence record."""
     base = _kb(kb)
     return Result("trial", base.lookup("evidence", evidence_id, "trial"), base, plot=plot, width=width)
