@@ -23,6 +23,8 @@ COMMANDS = [
     ["trials"], ["trial", "palette"], ["search", "doxorubicin"],
     ["compare", "trabectedin", "pazopanib", "eribulin"],
     ["regimen", "gemcitabine-docetaxel", "--bsa", "1.8"], ["kb", "info"],
+    ["order", os.path.join(os.path.dirname(__file__), "data", "readme", "cycle.yaml")],
+    ["trial", "a092104"], ["trials", "--grade", "A1"], ["regimen", "repotrectinib"],
 ]
 
 
