@@ -196,9 +196,9 @@ def dose(drug: str, planned: str | None = None, *, bsa: float | None = None, hei
 
         reg = base.lookup("regimens", regimen, "regimen")
         chosen = regimen_mod.variant_of(reg, variant) if variant is not None else None
-        entries = regimen_mod.entries(base, reg, chosen)
         if reg.schedule is None:
             raise UsageError(f"{reg.name} has no schedule on record ({reg.recommendation}): check the dose without --regimen")
+        entries = regimen_mod.entries(base, reg, chosen)
         if not any(e.drug == found.id for e in entries):
             raise UsageError(f"{found.name} is not in the schedule of {reg.name}" +
                              (f" ({reg.schedule.not_on_record})" if reg.schedule.not_on_record else ""))

@@ -217,3 +217,14 @@ def test_regimen_ids_complete():
     from lmsrx.knowledge.names import completions
 
     assert "gemcitabine-docetaxel" in completions("regimens", "gem")
+
+
+def test_a_cycle_past_the_end_of_the_schedule_is_named(run, tmp_path):
+    """LMS-02 gives 6 cycles: an order for cycle 99 is checked against every phase, and the sheet says why."""
+    path = tmp_path / "o.json"
+    path.write_text(json.dumps({"patient": {"bsa_m2": 1.8}, "regimen": "doxorubicin-trabectedin", "variant": "lms-02",
+                                "cycle": 99, "cycle_days": 21,
+                                "lines": [{"drug": "doxorubicin", "dose": "60 mg/m2", "days": [1]},
+                                          {"drug": "trabectedin", "dose": "1.1 mg/m2", "days": [1]}]}), encoding="utf-8")
+    sheet = run("order", str(path), "--format", "tsv").stdout
+    assert "cycle 99 is past the end of this schedule (6 cycles on record)" in sheet

@@ -9,7 +9,6 @@ a rule that names categories; ``normal`` answers every hepatic rule (no impairme
 meets it. A rule seen on one page only (``seen_once``) may make a check stricter, never milder."""
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from lmsrx.clinical.facts import CHILD_PUGH, HEPATIC_MEASURES, MEASURE_TEXT, RENAL_MEASURES, Facts
@@ -27,13 +26,8 @@ WARN = ("not-recommended", "caution", "no-data")
 MEASURES = tuple(f.name for f in fields(Condition))  # read once: holds() runs for every rule, option and patient
 
 
-@functools.lru_cache(maxsize=512)
-def _bounds(text: str) -> tuple[float | None, bool, float | None, bool]:
-    return span_bounds(text)  # a rule's few spans, parsed once each (they were validated when the base was loaded)
-
-
 def _in_span(x: float, text: str) -> bool:
-    lo, lo_in, hi, hi_in = _bounds(text)
+    lo, lo_in, hi, hi_in = span_bounds(text)
     if lo is not None and (x < lo or (x == lo and not lo_in)):
         return False
     return not (hi is not None and (x > hi or (x == hi and not hi_in)))

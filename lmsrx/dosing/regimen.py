@@ -283,7 +283,7 @@ def entries(kb: Any, reg: Any, variant: Any = None, cycle: int | None = None) ->
             try:
                 phases = (phase_of(v, cycle)[1],)
             except UsageError:
-                phases = v.phases  # past the end of the schedule: the order check names that; every phase counts
+                phases = v.phases  # past the end of the schedule: every phase counts (the order check says so)
         for ph in phases:
             days_of = {}
             for ln in ph.lines:

@@ -122,14 +122,13 @@ class KnowledgeBase:
         """What ``kb info`` says of the evidence and references."""
         def make() -> dict[str, Any]:
             by_origin: dict[str, list[str]] = {"primary source": [], "checked publication": [], "newer than the source": []}
+            by_year: dict[str, list[str]] = {}
             for ev in self.evidence.values():
                 origin = ("newer than the source" if ev.newer_than_source else
                           "primary source" if PRIMARY_SOURCE in ev.cite else "checked publication")
                 by_origin[origin].append(ev.id)
-            newest = max((r.year for r in self.references.values() if r.year), default=None)
-            by_year: dict[str, list[str]] = {}
-            for ev in self.evidence.values():
                 by_year.setdefault(str(self.evidence_year(ev) or "year not on record"), []).append(ev.id)
+            newest = max((r.year for r in self.references.values() if r.year), default=None)
             # newest first; records with no year last
             order = sorted(by_year, key=lambda y: (not y.isdigit(), -int(y) if y.isdigit() else 0))
             return {"evidence_by_origin": by_origin, "evidence_by_year": {y: by_year[y] for y in order},

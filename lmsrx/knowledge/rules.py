@@ -1,6 +1,7 @@
 """Drug classes and label rules (organ function, age, contraindications, equivalence), as records. Pure."""
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 from lmsrx import vocab
@@ -15,6 +16,7 @@ class Span(str):
     included) or comparisons joined by commas (``"> 3, <= 5"``). Parsed by :func:`span_bounds`."""
 
 
+@functools.lru_cache(maxsize=512)  # a base holds a few dozen spans, read for every rule, option and patient
 def span_bounds(text: str) -> tuple[float | None, bool, float | None, bool]:
     """``(low, low_included, high, high_included)`` of a :class:`Span`; raises ValueError if it cannot be read."""
     import re

@@ -86,11 +86,12 @@ def evidence_where(kb: Any, drug: str | None = None, setting: str | None = None,
     """The evidence records about ``drug`` (an id), in ``setting``, graded ``grade`` (a level printed beside the study,
     e.g. ``A1``; any system), in the base's order. A level not written as PDQ writes them is a usage error."""
     from lmsrx.errors import UsageError
+    from lmsrx.knowledge.types import is_level
 
     level = None
     if grade is not None:
         level = grade.strip().upper()
-        if not re.fullmatch(r"[A-D][1-3]", level):
+        if not is_level(level):
             shown = ", ".join(sorted({g.level for ev in kb.evidence.values() for g in ev.grades}))
             raise UsageError(f"--grade takes a level of evidence such as A1 (levels on record: {shown})")
     return [e for e in kb.evidence.values()

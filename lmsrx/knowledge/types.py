@@ -106,6 +106,13 @@ class Note:
     cite: Cites = field(metadata=ONE)
 
 
+def is_level(text: str) -> bool:
+    """A level of evidence as NCI PDQ prints them: a letter A-D and a digit 1-3 (``A1``)."""
+    import re
+
+    return re.fullmatch(r"[A-D][1-3]", text) is not None
+
+
 @record(frozen=True)
 class LevelOfEvidence:
     """A level of evidence a named system printed beside a statement about this study ("NCI PDQ level of evidence
@@ -118,8 +125,6 @@ class LevelOfEvidence:
     endpoint: str | None = None  # the end point the level is printed for, where the system prints one per end point
 
     def problems(self) -> list[tuple[str, str]]:
-        import re
-
-        if not re.fullmatch(r"[A-D][1-3]", self.level):
+        if not is_level(self.level):
             return [("level", f"{self.level!r} is not a level as PDQ prints them (a letter A-D and a digit 1-3, e.g. A1)")]
         return []

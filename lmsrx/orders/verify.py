@@ -251,6 +251,15 @@ def _regimen_checks(kb: Any, order: Order, schedule: list[Any]) -> list[Row]:
                                                " or ".join(v.name for v in variants),
                                                "each dose is checked against this regimen's schedule only",
                                                tuple(dict.fromkeys(c for v in variants for c in v.cite)))))
+        for v in variants:
+            if order.cycle is None:
+                break
+            try:
+                regimen_mod.phase_of(v, order.cycle)
+            except UsageError as exc:  # past the schedule's end: every phase was counted, and the sheet says why
+                rows.append(Row("regimen", None, Check("regimen phase", "record", "warning", f"cycle {order.cycle}",
+                                                       v.name, f"{exc.message}; the doses of every phase count as on record",
+                                                       v.cite)))
         phased = [v for v in variants if len(v.phases) > 1]
         if phased and order.cycle is None:
             rows.append(Row("regimen", None, Check("regimen phase", "record", "warning", "cycle not given",
@@ -281,28 +290,21 @@ def _regimen_checks(kb: Any, order: Order, schedule: list[Any]) -> list[Row]:
         found = [e for e in schedule if e.drug == d]
         cites = tuple(dict.fromkeys(c for e in found for c in e.dose.cite))
         days = tuple(sorted({day for ln in lines for day in ln.days}))
-        if all(e.dose.daily for e in found):
-            every_day = days == tuple(range(1, len(days) + 1))
-            rows.append(Row("regimen", d, Check("schedule", "record", "ok" if every_day else "warning", _days(lines),
-                                                "every day (continuous)",
-                                                "continuous daily dosing, as on record" if every_day
-                                                else "the record gives continuous daily dosing; these days skip some", cites)))
-            continue
         known = [e.days for e in found if e.days]
-        if not known:
+        daily = any(e.dose.daily for e in found)  # a phase of continuous daily dosing (alone, or after a lead-in)
+        if not known and not daily:
             rows.append(Row("regimen", d, Check("schedule", "record", "warning", _days(lines), "days not on record",
                                                 "not verified: the records give no days", cites)))
             continue
-        # a schedule of phases may hold listed days (a lead-in) and continuous daily dosing (after it): either fits
-        continuous = any(e.dose.daily for e in found) and days == tuple(range(1, len(days) + 1))
-        ok = days in known or continuous
-        rows.append(Row("regimen", d, Check("schedule", "record", "ok" if ok else "warning", _days(lines),
+        listed = days in known
+        continuous = daily and days == tuple(range(1, len(days) + 1))
+        basis = ("days on record for this regimen" if listed else "continuous daily dosing, as on record" if continuous
+                 else "the record gives continuous daily dosing; these days skip some" if not known
+                 else f"days differ from every schedule of {reg.name} on record")
+        rows.append(Row("regimen", d, Check("schedule", "record", "ok" if listed or continuous else "warning", _days(lines),
                                             " or ".join([days_text(k) for k in dict.fromkeys(known)]
-                                                        + (["every day (continuous)"] if any(e.dose.daily for e in found) else [])),
-                                            "days on record for this regimen" if days in known
-                                            else "continuous daily dosing, as on record" if ok
-                                            else f"days differ from every schedule of {reg.name} on record",
-                                            cites)))
+                                                        + (["every day (continuous)"] if daily else [])),
+                                            basis, cites)))
     return rows
 
 
