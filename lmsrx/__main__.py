@@ -1,3 +1,3 @@
-from lmsrx.cli.console import entry
+from lmsrx.cli import entry
 
 entry()

@@ -85,6 +85,17 @@ def test_python_m_lmsrx_and_no_rich_import_for_pipes():
     assert r.returncode == 0 and r.stdout.startswith("lmsrx ")
 
 
+def test_console_script_raises_the_collector_threshold_and_the_api_leaves_it():
+    """The entry point's one start-up setting (see lmsrx.cli.entry), kept to the end; importing the API changes nothing."""
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: sys.stderr.write(f'{gc.get_threshold()[0]} '))\n"
+            "sys.argv = ['lmsrx', '--version']\nfrom lmsrx.cli import entry\nentry()\n")
+    r = _python("-c", code)
+    assert r.returncode == 0 and r.stdout.startswith("lmsrx ")
+    assert r.stderr.endswith("100000 "), r.stderr
+    assert _python("-c", "import gc, lmsrx.api; print(gc.get_threshold()[0])").stdout.strip() == "700"  # the API: untouched
+
+
 def test_help_imports_neither_rich_nor_yaml():
     code = ("import sys; sys.argv=['lmsrx','--help']\nfrom lmsrx.cli import main\ntry:\n    main()\nexcept SystemExit: pass\n"
             "sys.stderr.write(','.join(sorted(m for m in ('rich','yaml','pydantic') if m in sys.modules)) or 'NONE')")

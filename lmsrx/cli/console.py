@@ -1,4 +1,4 @@
-"""``lmsrx``: the console script and :func:`main`, over the Typer app with every command registered."""
+"""``lmsrx``: :func:`main`, over the Typer app with every command registered (the console script is :func:`lmsrx.cli.entry`)."""
 from __future__ import annotations
 
 import sys
@@ -64,8 +64,3 @@ def _complete_words(environ: Any) -> List[str]:
     line = environ.get("_TYPER_COMPLETE_ARGS", "")  # zsh, fish, PowerShell: the line; its last word is being typed
     words = line.split()
     return words if line.endswith(" ") else words[:-1]
-
-
-def entry() -> None:
-    """The ``lmsrx`` console script."""
-    sys.exit(main())
