@@ -4,7 +4,7 @@ cheap to import (no record classes, no YAML), so ``--help`` and completion can u
 """
 from __future__ import annotations
 
-from enum import Enum
+from typing import Any
 
 SETTINGS = ("adjuvant", "neoadjuvant", "metastatic")
 SITES = ("uterine", "extremity", "trunk", "retroperitoneal", "other")
@@ -41,9 +41,17 @@ def conditions(given: list[str] | tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
-def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
-    """A str Enum for a CLI choice (Typer lists it in help and completes it)."""
-    return Enum(name, {v: v for v in values}, type=str)  # type: ignore[return-value]
+def choices(name: str, values: tuple[str, ...], repeatable: bool = False) -> Any:
+    """A CLI choice (Typer lists it in help, completes it and hands the command the plain text): a ``Literal`` of the
+    values, or for a repeatable option a str ``Enum`` named ``name`` (Typer reads a list of Enum members, not of
+    Literal values). A Literal costs microseconds; an Enum class about 0.2 ms at every start."""
+    if repeatable:
+        from enum import Enum
+
+        return Enum(name, {v: v for v in values}, type=str)
+    from typing import Literal
+
+    return Literal[values]
 
 
 def did_you_mean(name: object, pool: list[str] | tuple[str, ...], n: int = 3, quote: bool = False) -> str:
