@@ -12,15 +12,15 @@ import re
 from typing import Any
 
 UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff"
-_UNSAFE = re.compile(f"[{UNSAFE}]")
-_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")  # JSON escapes C0 itself
-_NOT_IN_ID = re.compile(f"[{UNSAFE}\t\n\ud800-\udfff]")
+_UNSAFE = f"[{UNSAFE}]"  # patterns as text: re compiles (and caches) each on first use, not at every start
+_IN_JSON = "[\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"  # JSON escapes C0 itself
+_NOT_IN_ID = f"[{UNSAFE}\t\n\ud800-\udfff]"
 MAX_ID = 200
 
 
 def has_unsafe(text: str) -> bool:
     """Whether the text holds an unsafe character (tab and newline are fine)."""
-    return _UNSAFE.search(text) is not None
+    return re.search(_UNSAFE, text) is not None
 
 
 def clean(text: Any) -> str:
@@ -28,14 +28,14 @@ def clean(text: Any) -> str:
     s = "" if text is None else str(text)
     if s.isascii() and s.isprintable():
         return s
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", s)
+    return re.sub(_UNSAFE, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", s)
 
 
 def escape_json(text: str) -> str:
     """Encoded JSON with the unsafe characters JSON leaves raw (C1, bidi, zero-width, separators) as ``\\u`` escapes."""
     if text.isascii() and "\x7f" not in text:  # most text: nothing to escape, and this check is quick
         return text
-    return _IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return re.sub(_IN_JSON, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def check_id(value: Any, what: str = "id") -> str | None:
@@ -50,6 +50,6 @@ def check_id(value: Any, what: str = "id") -> str | None:
     text = str(value)
     if len(text) > MAX_ID:
         raise UsageError(f"{what} longer than {MAX_ID} characters")
-    if _NOT_IN_ID.search(text):
+    if re.search(_NOT_IN_ID, text):
         raise UsageError(f"{what} contains a control, bidi, zero-width or unpaired surrogate character")
     return text

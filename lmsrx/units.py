@@ -29,7 +29,7 @@ _HINTS = {
     "µg": "mcg", "μg": "mcg", "ug": "mcg", "gm": "g", "gm/m2": "g/m2", "mg/m²": "mg/m2",
     "g/m²": "g/m2", "gm/m^2": "g/m2", "g/m^2": "g/m2", "mg/m^2": "mg/m2", "mg/m2/day": None,
 }
-_QTY = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([A-Za-zµμ][A-Za-zµμ²^/0-9]*)\s*")
+_QTY = r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([A-Za-zµμ][A-Za-zµμ²^/0-9]*)\s*"  # compiled (and cached) by re on first use
 
 MAX_VALUE = 1_000_000.0
 
@@ -87,7 +87,7 @@ def parse_quantity(text: str, allowed: tuple[str, ...] | None = None) -> Quantit
     """
     if not isinstance(text, str):
         raise UnitError(f"expected a quantity such as '9 g/m2', got {text!r}")
-    m = _QTY.fullmatch(text)
+    m = re.fullmatch(_QTY, text)
     if not m:
         raise UnitError(f"cannot read {text!r} as a quantity: write a number and a unit, e.g. '9 g/m2' or '1620 mg'")
     number, unit = m.groups()

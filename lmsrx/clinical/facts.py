@@ -124,22 +124,22 @@ def _show(measure: str, value: Any) -> str:
 _NUMBER = r"([0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
 
 
-_ULN = re.compile(_NUMBER + r"\s*(?:[x×*]\s*)?uln", re.IGNORECASE)
+_ULN = "(?i)" + _NUMBER + r"\s*(?:[x×*]\s*)?uln"
 
 
 MAX_TEXT = 40  # a measured value is short; longer text is refused before any pattern reads it
 
 
-_MG_DL = re.compile(_NUMBER + r"\s*mg\s*/\s*dl", re.IGNORECASE)
+_MG_DL = "(?i)" + _NUMBER + r"\s*mg\s*/\s*dl"
 
 
-_UMOL = re.compile(_NUMBER + r"\s*(?:umol|µmol|μmol|micromol(?:es)?)\s*/\s*l", re.IGNORECASE)
+_UMOL = "(?i)" + _NUMBER + r"\s*(?:umol|µmol|μmol|micromol(?:es)?)\s*/\s*l"
 
 
-_ML_MIN = re.compile(_NUMBER + r"\s*(?:ml\s*/\s*min)?", re.IGNORECASE)
+_ML_MIN = "(?i)" + _NUMBER + r"\s*(?:ml\s*/\s*min)?"
 
 
-_PLAIN = re.compile(_NUMBER)
+_PLAIN = _NUMBER
 
 
 def _text(value: Any, key: str) -> str | None:
@@ -157,7 +157,7 @@ def _number(value: Any, key: str, what: str) -> float:
         raise UsageError(f"{key}: {what}; got {_repr(value)}")
     _text(value, key)
     if isinstance(value, str):
-        m = _PLAIN.fullmatch(value.strip())
+        m = re.fullmatch(_PLAIN, value.strip())
         if not m:
             raise UsageError(f"{key}: {what}; got {_repr(value)}")
         value = float(m.group(1))
@@ -189,14 +189,14 @@ def read_bilirubin(values: Any, key: str = "--bilirubin") -> tuple[float | None,
         raise UsageError(f"{key}: at most two values, one in mg/dL (or umol/L) and one x ULN")
     for item in items:
         text = _text(item, key)
-        if text is not None and (m := _ULN.fullmatch(text)):
+        if text is not None and (m := re.fullmatch(_ULN, text)):
             if uln is not None:
                 raise UsageError(f"{key}: bilirubin x ULN given twice")
             uln = _bounded(float(m.group(1)), "bilirubin_uln", key)
             continue
-        if text is not None and (m := _UMOL.fullmatch(text)):
+        if text is not None and (m := re.fullmatch(_UMOL, text)):
             x = round(float(m.group(1)) / UMOL_PER_MG_DL["bilirubin"], 2)  # the labels' precision: 20.5 umol/L is 1.2 mg/dL
-        elif text is not None and (m := _MG_DL.fullmatch(text)):
+        elif text is not None and (m := re.fullmatch(_MG_DL, text)):
             x = float(m.group(1))
         else:
             x = _number(item, key, what)
@@ -208,23 +208,23 @@ def read_bilirubin(values: Any, key: str = "--bilirubin") -> tuple[float | None,
 
 def read_uln(value: Any, measure: str, key: str) -> float:
     """A liver enzyme as a multiple of the upper limit of normal: ``2.5``, ``'2.5 x ULN'``."""
-    if (text := _text(value, key)) is not None and (m := _ULN.fullmatch(text)):
+    if (text := _text(value, key)) is not None and (m := re.fullmatch(_ULN, text)):
         return _bounded(float(m.group(1)), measure, key)
     return _bounded(_number(value, key, f"{SHORT[measure]} as a multiple of the upper limit of normal ('2.5' or '2.5 x ULN')"),
                     measure, key)
 
 
 def read_crcl(value: Any, key: str = "--crcl") -> float:
-    if (text := _text(value, key)) is not None and (m := _ML_MIN.fullmatch(text)):
+    if (text := _text(value, key)) is not None and (m := re.fullmatch(_ML_MIN, text)):
         return _bounded(float(m.group(1)), "crcl_ml_min", key)
     return _bounded(_number(value, key, "creatinine clearance in mL/min ('45' or '45 mL/min')"), "crcl_ml_min", key)
 
 
 def read_creatinine(value: Any, key: str = "--creatinine") -> float:
     text = _text(value, key)
-    if text is not None and (m := _UMOL.fullmatch(text)):
+    if text is not None and (m := re.fullmatch(_UMOL, text)):
         return _bounded(round(float(m.group(1)) / UMOL_PER_MG_DL["creatinine"], 2), "creatinine_mg_dl", key)
-    if text is not None and (m := _MG_DL.fullmatch(text)):
+    if text is not None and (m := re.fullmatch(_MG_DL, text)):
         return _bounded(float(m.group(1)), "creatinine_mg_dl", key)
     return _bounded(_number(value, key, "serum creatinine in mg/dL ('1.1' or '1.1 mg/dL') or umol/L ('97 umol/L')"),
                     "creatinine_mg_dl", key)

@@ -25,7 +25,7 @@ from lmsrx.errors import UsageError
 from lmsrx.knowledge.model import CONTEXT_TEXT
 from lmsrx.units import Quantity, fmt
 
-_ZERO = re.compile(r"\s*(?:0+(?:\.0*)?|none)\s*(?:mg/m2|g/m2|mcg/m2|mg|g|mcg)?\s*", re.IGNORECASE)
+_ZERO = r"(?i)\s*(?:0+(?:\.0*)?|none)\s*(?:mg/m2|g/m2|mcg/m2|mg|g|mcg)?\s*"
 MAX_AGENTS = 20
 UNIT_OF = {"administration": "administrations", "day": "days", "cycle": "cycles"}
 
@@ -52,7 +52,7 @@ def parse(kb: Any, items: list[str] | None, default_agent: str | None) -> dict[s
             kb.lookup("drugs", name or "?", "drug in --cumulative")
         if drug.id in out:
             raise UsageError(f"--cumulative gives {drug.name} twice")
-        out[drug.id] = Quantity(0.0, "mg/m2") if _ZERO.fullmatch(qty) else parse_dose(qty, f"--cumulative {drug.id}")
+        out[drug.id] = Quantity(0.0, "mg/m2") if re.fullmatch(_ZERO, qty) else parse_dose(qty, f"--cumulative {drug.id}")
         if out[drug.id].per == "kg":
             raise UsageError("--cumulative: give lifetime exposure in mg/m2 or mg, not mg/kg")
     return out
@@ -60,7 +60,7 @@ def parse(kb: Any, items: list[str] | None, default_agent: str | None) -> dict[s
 
 def naive(items: list[str] | None) -> bool:
     """``--cumulative 0`` (or an order's ``cumulative: 0``): no anthracycline of any kind before, every agent 0."""
-    return items is not None and (not items or (len(items) == 1 and "=" not in items[0] and bool(_ZERO.fullmatch(items[0]))))
+    return items is not None and (not items or (len(items) == 1 and "=" not in items[0] and bool(re.fullmatch(_ZERO, items[0]))))
 
 
 def members(kb: Any, owner: Any, lim: Any) -> list[str]:

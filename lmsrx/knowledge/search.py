@@ -7,7 +7,7 @@ from typing import Any
 from lmsrx import records
 from lmsrx.records import record
 
-_WORD = re.compile(r"[a-z0-9]+(?:[-/.][a-z0-9]+)*")
+_WORD = r"[a-z0-9]+(?:[-/.][a-z0-9]+)*"
 WEIGHTS = {"id": 4.0, "name": 4.0, "title": 4.0, "brands": 4.0, "aliases": 4.0, "summary": 1.5}
 
 
@@ -21,7 +21,7 @@ class Hit:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return re.findall(_WORD, text.lower())
 
 
 def _texts(obj: Any) -> list[str]:

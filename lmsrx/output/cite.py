@@ -59,14 +59,14 @@ def cites(kb: Any, ids: tuple[str, ...]) -> str:
 # ------------------------------------------------------------------ full citations for tumour boards and reference managers
 import re as _re
 
-_VOL = _re.compile(r"\s*(?P<volume>[0-9]+)(?:\((?P<issue>[^)]+)\))?\s*(?:Suppl\s*(?P<suppl>[0-9]+))?\s*:\s*(?P<pages>[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)\s*")
+_VOL = r"\s*(?P<volume>[0-9]+)(?:\((?P<issue>[^)]+)\))?\s*(?:Suppl\s*(?P<suppl>[0-9]+))?\s*:\s*(?P<pages>[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)\s*"  # compiled (and cached) by re on first use
 CITE_FORMATS = ("text", "bibtex", "ris", "csl-json")
 
 
 def volume_parts(ref: Any) -> dict[str, str]:
     if not ref.volume_pages:
         return {}
-    m = _VOL.fullmatch(ref.volume_pages)
+    m = _re.fullmatch(_VOL, ref.volume_pages)
     if not m:
         return {"note": ref.volume_pages}
     parts = {k: v for k, v in m.groupdict().items() if v}

@@ -107,12 +107,12 @@ def _tsv_safe(text: str) -> str:
 
 
 # what could open a tag, an entity, a link, a table cell, an escape or (at the start) a block quote
-_MD_SPECIAL = re.compile(r"<(?=[A-Za-z/!?])|&(?=[A-Za-z#])|[\\\[\]|]|^>", re.MULTILINE)
+_MD_SPECIAL = r"(?m)<(?=[A-Za-z/!?])|&(?=[A-Za-z#])|[\\\[\]|]|^>"  # compiled by re on first use
 
 
 def _md(text: Any) -> str:
     """Markdown text: no HTML, no link or image syntax and no table break from the data; line breaks kept."""
-    safe = _MD_SPECIAL.sub(r"\\\g<0>", clean(text))  # backslash escapes keep "P < 0.001" readable
+    safe = re.sub(_MD_SPECIAL, r"\\\g<0>", clean(text))  # backslash escapes keep "P < 0.001" readable
     return safe.replace("\n", "<br>")
 
 
