@@ -10,8 +10,12 @@ gives the same base as validating the YAML.
 from __future__ import annotations
 
 import os
-import pickle
 from typing import Any
+
+try:  # the C unpickler alone: pickle.py and what it imports add about 1.5 ms to every start
+    from _pickle import load as _load
+except ImportError:  # an interpreter without it
+    from pickle import load as _load
 
 FORMAT = 2  # two pickles: (format, stamp, completion names), then the base
 PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "_built", "kb.pickle")
@@ -23,7 +27,7 @@ def read(stamp: Any, path: str = PATH) -> Any | None:
         with open(path, "rb") as handle:
             if _header(handle, stamp) is None:
                 return None
-            return pickle.load(handle)  # noqa: S301 - the package's own file, written by its build
+            return _load(handle)  # noqa: S301 - the package's own file, written by its build
     except Exception:  # noqa: BLE001 - an unreadable artefact is only slower: validate the YAML instead
         return None
 
@@ -38,16 +42,20 @@ def read_names(stamp: Any, path: str = PATH) -> dict[str, list[str]] | None:
 
 
 def _header(handle: Any, stamp: Any) -> dict[str, list[str]] | None:
-    fmt, made_from, names = pickle.load(handle)  # noqa: S301
+    fmt, made_from, names = _load(handle)  # noqa: S301
     return names if fmt == FORMAT and made_from == stamp else None
 
 
 def write(kb: Any, stamp: Any, names: dict[str, list[str]], path: str = PATH) -> str:
-    """Write ``kb``, made from the YAML whose ``stamp`` is given, and its ``names``, as the artefact (atomically)."""
+    """Write ``kb``, made from the YAML whose ``stamp`` is given, and its ``names``, as the artefact (atomically).
+    Each pickle is optimised (memo entries never read back dropped): about a tenth smaller and quicker to load."""
+    import pickle
+    import pickletools
+
     os.makedirs(os.path.dirname(path), exist_ok=True)
     temp = f"{path}.{os.getpid()}.tmp"
     with open(temp, "wb") as handle:
-        pickle.dump((FORMAT, stamp, names), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        for part in ((FORMAT, stamp, names), kb):
+            handle.write(pickletools.optimize(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)))
     os.replace(temp, path)
     return path
