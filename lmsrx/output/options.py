@@ -63,9 +63,13 @@ def options_json(kb: Any, answer: Any, explain: bool = False, line: int | None =
 
     head = f'"line":{line},' if line is not None else ""
     knowledge = kb.memo("knowledge-json", lambda: enc({"version": kb.meta.version, "sha256": kb.sha256}))
-    return "".join(("{", head, '"query":', enc(answer.patient.query()), ',"knowledge":', knowledge, ',"candidates":[',
-                    ",".join("".join(candidate(a)) for a in answer.candidates), '],"excluded":[',
-                    ",".join(excluded(a) for a in answer.excluded), "]}"))
+    parts = ["{", head, '"query":', enc(answer.patient.query()), ',"knowledge":', knowledge, ',"candidates":[']
+    for i, a in enumerate(answer.candidates):  # one join over every part: an answer is 100 KB or more, and each
+        if i:                                  # joined copy of that size costs more than the joining itself
+            parts.append(",")
+        parts.extend(candidate(a))
+    parts += ('],"excluded":[', ",".join(excluded(a) for a in answer.excluded), "]}")
+    return "".join(parts)
 
 
 def options_data(kb: Any, answer: Any, explain: bool = False, line: int | None = None) -> dict[str, Any]:
