@@ -120,15 +120,19 @@ def draw_table(view: View, terminal: Terminal, out: TextIO) -> None:
     )
 
     def styled(text: str, column: str = "") -> Text:
-        t = Text(clean(text))
+        plain = clean(text)
+        t = Text(plain)
         key = text.strip().upper()
         if column in ("Result", "Status", "Verdict") and key in STYLES:
             t.stylize(STYLES[key])
         for word in ("ELIGIBLE", "CONDITIONAL", "EXCLUDED", "EXCEEDS", "WARNING"):
-            t.highlight_regex(rf"^{word}\b", STYLES[word])
-        t.highlight_regex(r"\[source\]", "magenta")
-        t.highlight_regex(r"\[publication\]", "cyan")
-        t.highlight_regex(r"\[newer than the source\]|newer than the source", "blue")
+            if plain.startswith(word):  # each pattern is looked for only where it can match (a table has hundreds of cells)
+                t.highlight_regex(rf"^{word}\b", STYLES[word])
+        if "[" in plain:
+            t.highlight_regex(r"\[source\]", "magenta")
+            t.highlight_regex(r"\[publication\]", "cyan")
+        if "newer than the source" in plain:
+            t.highlight_regex(r"\[newer than the source\]|newer than the source", "blue")
         return t
 
     title = Text(clean(view.title), style="bold")
