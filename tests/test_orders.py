@@ -238,3 +238,42 @@ def test_order_batch_caps_line_length(run, tmp_path):
     path.write_bytes(b"{" + b" " * 1_100_000 + b"}\n" + good.encode() + b"\n")
     out = [json.loads(line) for line in run("order", "--batch", str(path)).stdout.splitlines()]
     assert "longer than" in out[0]["error"]["message"] and out[1]["id"] == "after"
+
+
+def test_a_drug_of_another_phase_is_not_missing_from_an_order(run, tmp_path):
+    """A sequential schedule's later cycles give only that phase's drugs: no "left out on purpose?" for the others;
+    a drug of the order's own phase that is left out is still named; without a cycle every phase counts."""
+    def sheet(order: dict) -> str:
+        path = tmp_path / "order.json"
+        path.write_text(json.dumps(order), encoding="utf-8")
+        return run("order", str(path), "--format", "tsv").stdout
+
+    for regimen, variant, cycle, drug, dose, days, absent in (
+            ("adjuvant-gemcitabine-docetaxel-uterine", "sarc-005", 5, "doxorubicin", "60 mg/m2", [1], "Gemcitabine"),
+            ("doxorubicin-trabectedin", "lms-04", 7, "trabectedin", "1.1 mg/m2", [1], "Doxorubicin")):
+        order = {"id": "later phase", "patient": {"bsa_m2": 1.8}, "regimen": regimen, "variant": variant, "cycle": cycle,
+                 "cycle_days": 21, "lines": [{"drug": drug, "dose": dose, "days": days}]}
+        assert "left out on purpose" not in sheet(order), regimen
+        del order["cycle"]
+        assert f"{absent} is part of" in sheet(order), regimen  # every phase counts without a cycle
+    first = {"id": "first phase", "patient": {"bsa_m2": 1.8}, "regimen": "adjuvant-gemcitabine-docetaxel-uterine",
+             "variant": "sarc-005", "cycle": 1, "cycle_days": 21,
+             "lines": [{"drug": "gemcitabine", "dose": "900 mg/m2", "days": [1, 8], "over_min": 90}]}
+    assert "Docetaxel is part of" in sheet(first) and "Doxorubicin is part of" not in sheet(first)
+
+
+def test_no_prior_exposure_is_expected_only_where_the_plan_has_not_given_the_agent_yet(run, tmp_path):
+    """Cycle 5 of SARC 005 is its first doxorubicin cycle: 'none before' is what the plan expects. Cycle 6, or a
+    cycle 5 with no regimen named (the plan unknown), still asks whether the cumulative exposure is complete."""
+    def rows(**extra) -> str:
+        order = {"id": "c", "patient": {"bsa_m2": 1.8}, "cycle_days": 21, "cumulative": {"doxorubicin": 0},
+                 "lines": [{"drug": "doxorubicin", "dose": "60 mg/m2", "days": [1]}], **extra}
+        path = tmp_path / "order.json"
+        path.write_text(json.dumps(order), encoding="utf-8")
+        return run("order", str(path), "--format", "tsv").stdout
+
+    sarc = {"regimen": "adjuvant-gemcitabine-docetaxel-uterine", "variant": "sarc-005"}
+    assert "cycle and exposure" not in rows(cycle=5, **sarc)
+    assert "cycle and exposure" in rows(cycle=6, **sarc)
+    assert "cycle and exposure" in rows(cycle=5)
+    assert "cycle and exposure" in rows(cycle=2, regimen="doxorubicin-trabectedin", variant="lms-04")

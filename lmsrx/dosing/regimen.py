@@ -96,6 +96,21 @@ def phase_of(variant: Any, cycle: int | None) -> tuple[int, Any]:
     return len(variant.phases), variant.phases[-1]  # pragma: no cover - the loop always returns
 
 
+def given_before(variant: Any, cycle: int) -> set[str]:
+    """The drugs the cycles before ``cycle`` of this schedule give (cycle 5 of SARC 005 follows four cycles of
+    gemcitabine + docetaxel: no doxorubicin yet)."""
+    out: set[str] = set()
+    start = 1
+    for ph in variant.phases:
+        if start >= cycle:
+            break
+        out |= {ln.drug for ln in ph.lines}
+        if ph.cycles is None:
+            break
+        start += ph.cycles
+    return out
+
+
 def plan(kb: Any, reg: Any, variant_id: str | None = None, body: Body | None = None, cycle: int | None = None,
          cumulative: list[str] | None = None) -> Plan:
     """One cycle of a regimen's variant, worked out for ``body`` when given; with ``cumulative`` (the lifetime

@@ -86,7 +86,12 @@ def verify(kb: Any, order: Order) -> Sheet:
             add(Row("cumulative", None, c))
         agents = (sheet.cumulative or {}).get("agents", {})
         if order.cycle is not None and order.cycle > 1 and (sheet.cumulative or {}).get("prior_given"):
+            # with the regimen's schedule known, only an agent its earlier cycles gave should have a prior dose
+            earlier = set().union(*(regimen_mod.given_before(v, order.cycle) for v in dict.fromkeys(e.variant for e in schedule))) \
+                if schedule else None
             for a in anthra:
+                if earlier is not None and a not in earlier:
+                    continue  # the plan's first cycle of this agent (SARC 005's cycle 5): none before is expected
                 if agents.get(a, {}).get("prior_mg_per_m2") == 0:
                     name = kb.drugs[a].name
                     add(Row("cumulative", a, Check("cycle and exposure", "context", "warning", f"cycle {order.cycle}",
@@ -269,8 +274,9 @@ def _regimen_checks(kb: Any, order: Order, schedule: list[Any]) -> list[Row]:
                                                    tuple(dict.fromkeys(c for v in phased for c in v.cite)))))
     ordered = {ln.drug.id for ln in order.lines}
     scheduled = {e.drug for e in schedule}
+    given_here = {e.drug for e in schedule if not e.support}  # the drugs of the phase the cycle falls in (or of all)
     for d in reg.drugs:
-        if d not in ordered:
+        if d not in ordered and (not schedule or d in given_here):
             rows.append(Row("regimen", d, Check("regimen drugs", "record", "warning", "missing", reg.name,
                                                 f"{kb.drugs[d].name} is part of {reg.name} but not in this order: left out on purpose?",
                                                 reg.cite)))
