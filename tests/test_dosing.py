@@ -313,3 +313,11 @@ def test_another_unit_form_never_changes_the_verdict(kb, drug, mg_per_m2, bsa, p
         except UsageError:
             return
     assert len(verdicts) == 1, (forms, verdicts)
+
+
+@pytest.mark.parametrize("planned, says", [("160 mcg", "99.9% below"), ("1 mcg", "more than 99.9% below"),
+                                           ("16 mg", "90% below"), ("0.8 mg", "99.5% below")])
+def test_a_dose_far_below_the_record_is_never_said_to_be_100_percent_below(kb, planned, says):
+    checks = run_check(kb, "repotrectinib", planned).checks
+    text = next(c.basis for c in checks if c.rule.startswith("doses on record"))
+    assert text.startswith(says + " every dose on record (lowest 160 mg)") and "100%" not in text

@@ -147,8 +147,7 @@ def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body,
             out.append(Check(rule, "record", "ok", str(v), span,
                              f"within the {TOLERANCE_TEXT} rounding tolerance of the highest dose on record ({hi})", cites + ROUNDING_CITE))
         elif value.base() < lo.base() * (1 - TOLERANCE - EPS):
-            pct = f"{(1 - value.base() / lo.base()) * 100:.0f}"
-            why = f"{pct}% below every dose on record (lowest {lo}): a reduction? say why"
+            why = f"{_below(value.base() / lo.base())} below every dose on record (lowest {lo}): a reduction? say why"
             if value.base() * 3 < lo.base():
                 why += "; or check the unit (mg or g?)"
             out.append(Check(rule, "record", "warning", str(v), span, why + _elsewhere(drug, value, per, body, route),
@@ -157,6 +156,14 @@ def _against_records(drug: Any, have: dict[str, Quantity], per: str, body: Body,
             out.append(Check(rule, "record", "ok", str(v), span,
                              f"within the doses on record ({span}; {statuses_of(group)}){_matched(group, value)}", cites))
     return out
+
+
+def _below(ratio: float) -> str:
+    """How far below, as a share: never '100%' for a dose that is not zero (0.16 mg against 160 mg is 99.9% below)."""
+    share = (1 - ratio) * 100
+    if share < 99.5:
+        return f"{share:.0f}%"
+    return f"{min(round(share, 1), 99.9):.1f}%" if share < 99.95 else "more than 99.9%"
 
 
 def _matched(group: list[OnRecord], value: Quantity) -> str:
