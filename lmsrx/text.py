@@ -46,7 +46,7 @@ def check_id(value: Any, what: str = "id") -> str | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)) or (isinstance(value, int) and abs(value) >= 10**15):
-        raise UsageError(f"{what} must be text or a whole number")
+        raise UsageError(f"{what} must be text or a whole number below 10^15")
     text = str(value)
     if len(text) > MAX_ID:
         raise UsageError(f"{what} longer than {MAX_ID} characters")
