@@ -2,6 +2,8 @@
 cannot drift from what lmsrx prints. An example whose output ends with a line '...' shows only its first lines.
 
 After an intended change: LMSRX_REGEN_README=1 pytest tests/test_readme_examples.py, then review git diff README.md.
+Regeneration refuses (and writes nothing) when an abridged example printed fewer lines than it shows: a command
+that now fails would otherwise shorten its example silently.
 """
 import os
 import re
@@ -64,7 +66,7 @@ def test_readme_console_examples(tmp_path):
         pytest.skip("jq is not installed (the README's pipelines use it)")
     text = README.read_text(encoding="utf-8")
     regen = bool(os.environ.get("LMSRX_REGEN_README"))
-    problems = []
+    problems, short = [], []
     new_text = text
     for index, (start, steps) in enumerate(reversed(_examples(text))):
         where = tmp_path / f"block{index}"
@@ -76,6 +78,8 @@ def test_readme_console_examples(tmp_path):
             abridged = bool(expected) and expected[-1] == "..."
             want = expected[:-1] if abridged else expected
             shown = got[:len(want)] if abridged else got
+            if regen and abridged and len(got) < len(want):  # it printed less than the example shows: a failure?
+                short.append(f"$ {cmd}\n--- README ({len(want)} lines shown)\n" + "\n".join(want) + "\n--- actual\n" + "\n".join(got))
             if _mask(shown) != _mask(want):
                 problems.append(f"$ {cmd}\n--- README\n" + "\n".join(want) + "\n--- actual\n" + "\n".join(shown))
             lines += [f"$ {cmd}", *(shown + ["..."] if abridged else got)]
@@ -83,6 +87,8 @@ def test_readme_console_examples(tmp_path):
             end = new_text.index("```", start)
             new_text = new_text[:start] + "\n".join(lines) + "\n" + new_text[end:]
     if regen:
+        assert not short, ("not regenerated: an abridged example printed fewer lines than it shows (a command that "
+                           "failed?); fix it, or shorten the example by hand\n\n" + "\n\n".join(short[:5]))
         README.write_text(new_text, encoding="utf-8")
         return
     assert not problems, "\n\n".join(problems[:5]) + f"\n\n({len(problems)} examples differ; regenerate with LMSRX_REGEN_README=1)"
