@@ -11,7 +11,7 @@ from lmsrx.cli.application import app, run
 from lmsrx.environment import Environment
 
 
-def main(argv: Optional[List[str]] = None, env: Environment | None = None) -> None:
+def main(argv: Optional[List[str]] = None, env: Environment | None = None) -> int:
     """Run lmsrx with ``argv`` (default: the command line) in ``env`` (default: this process's); return the exit
     status; never raises."""
     env = Environment.from_os() if env is None else env
