@@ -69,6 +69,12 @@ def loads_json(text: str, name: str) -> Any:
     def bad_constant(c: str) -> Any:
         raise ValueError(f"{c} is not allowed")
 
+    def finite(text: str) -> float:
+        number = float(text)
+        if number in (float("inf"), float("-inf")):  # 1e309: too large for a float, read as infinity
+            raise ValueError(f"{text[:40]} is not a finite number")
+        return number
+
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for k, v in pairs:
@@ -78,7 +84,7 @@ def loads_json(text: str, name: str) -> Any:
         return out
 
     try:
-        return json.loads(text, parse_constant=bad_constant, object_pairs_hook=no_duplicates)
+        return json.loads(text, parse_constant=bad_constant, parse_float=finite, object_pairs_hook=no_duplicates)
     except (ValueError, RecursionError) as exc:
         raise UsageError(f"{name}: not valid JSON ({str(exc).splitlines()[0]})") from None
 

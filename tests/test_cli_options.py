@@ -174,6 +174,8 @@ def test_patient_file_errors(run, tmp_path):
     assert r.exit_code == 2 and "cannot read" in r.stderr
     r = run("options", "--patient", "-", input='{"line": NaN}')
     assert r.exit_code == 2 and "not valid JSON" in r.stderr
+    r = run("options", "--patient", "-", input='{"line": 2, "size_cm": 1e309}')  # too large for a float: not infinity
+    assert r.exit_code == 2 and "1e309 is not a finite number" in r.stderr
 
 
 def test_batch_in_order_with_in_band_errors(run):
