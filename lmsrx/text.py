@@ -39,14 +39,14 @@ def escape_json(text: str) -> str:
 
 
 def check_id(value: Any, what: str = "id") -> str | None:
-    """An id fit to echo anywhere: text or a whole number below 10^15; no unsafe character, tab, newline or unpaired
-    surrogate; at most 200 characters. Raises :class:`lmsrx.errors.UsageError`."""
+    """An id fit to echo anywhere: text or a whole number of at most 15 digits; no unsafe character, tab, newline or
+    unpaired surrogate; at most 200 characters. Raises :class:`lmsrx.errors.UsageError`."""
     from lmsrx.errors import UsageError
 
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)) or (isinstance(value, int) and abs(value) >= 10**15):
-        raise UsageError(f"{what} must be text or a whole number below 10^15")
+        raise UsageError(f"{what} must be text or a whole number of at most 15 digits")
     text = str(value)
     if len(text) > MAX_ID:
         raise UsageError(f"{what} longer than {MAX_ID} characters")

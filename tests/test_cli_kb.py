@@ -94,6 +94,9 @@ def test_console_script_raises_the_collector_threshold_and_the_api_leaves_it():
     assert r.returncode == 0 and r.stdout.startswith("lmsrx ")
     assert r.stderr.endswith("100000 "), r.stderr
     assert _python("-c", "import gc, lmsrx.api; print(gc.get_threshold()[0])").stdout.strip() == "700"  # the API: untouched
+    old_script = "import sys; sys.argv = ['lmsrx', '--version']\nfrom lmsrx.cli.console import entry\nentry()\n"
+    r = _python("-c", old_script)  # what a console script made before lmsrx.cli.entry names
+    assert r.returncode == 0 and r.stdout.startswith("lmsrx ")
 
 
 def test_help_imports_neither_rich_nor_yaml():

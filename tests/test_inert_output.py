@@ -111,9 +111,10 @@ def test_every_batch_line_gets_one_answer_and_a_documented_code(run, lines, comm
 
 
 def test_a_batch_line_with_an_id_unfit_to_echo_says_why_and_echoes_null(run):
-    lines = [{"id": 2**63, "line": 2}, {"id": "P\u202e1", "line": 2}, {"id": True, "line": 2}, {"id": 10**15 - 1, "line": 2}]
+    lines = [{"id": 2**63, "line": 2}, {"id": "P\u202e1", "line": 2}, {"id": True, "line": 2}, {"id": 10**15 - 1, "line": 2},
+             {"id": -10**15, "line": 2}]
     out = [json.loads(x) for x in run("options", "--batch", "-", "--compact",
                                       input="\n".join(json.dumps(x) for x in lines) + "\n").stdout.splitlines()]
-    assert [o["id"] for o in out] == [None, None, None, str(10**15 - 1)]
-    assert out[0]["error"]["message"] == out[2]["error"]["message"] == "id must be text or a whole number below 10^15"
+    assert [o["id"] for o in out] == [None, None, None, str(10**15 - 1), None]
+    assert out[0]["error"]["message"] == out[2]["error"]["message"] == out[4]["error"]["message"] == "id must be text or a whole number of at most 15 digits"
     assert "bidi" in out[1]["error"]["message"] and "error" not in out[3]

@@ -262,6 +262,30 @@ def test_a_drug_of_another_phase_is_not_missing_from_an_order(run, tmp_path):
     assert "Docetaxel is part of" in sheet(first) and "Doxorubicin is part of" not in sheet(first)
 
 
+@pytest.mark.parametrize("regimen, variant, cycle, lines, stray", [
+    ("adjuvant-gemcitabine-docetaxel-uterine", "sarc-005", 2, [("doxorubicin", "60 mg/m2", [1])], "Doxorubicin"),
+    ("adjuvant-gemcitabine-docetaxel-uterine", "sarc-005", 5,
+     [("doxorubicin", "60 mg/m2", [1]), ("gemcitabine", "900 mg/m2", [1])], "Gemcitabine"),
+    ("doxorubicin-trabectedin", "lms-04", 7, [("trabectedin", "1.1 mg/m2", [1]), ("doxorubicin", "60 mg/m2", [1])],
+     "Doxorubicin"),
+])
+def test_a_drug_of_another_phase_in_an_order_warns(run, tmp_path, regimen, variant, cycle, lines, stray):
+    """The cycle's phase decides which of the regimen's drugs belong in the order: one from another phase warns
+    (exit 3 with --fail-on warning), whatever else the order holds."""
+    order = {"id": "stray", "patient": {"bsa_m2": 1.8}, "regimen": regimen, "variant": variant, "cycle": cycle,
+             "cycle_days": 21, "cumulative": {"doxorubicin": 0},
+             "lines": [{"drug": d, "dose": q, "days": days} for d, q, days in lines]}
+    path = tmp_path / "order.json"
+    path.write_text(json.dumps(order), encoding="utf-8")
+    rows = [line.split("\t") for line in run("order", str(path), "--format", "tsv").stdout.splitlines()[1:]]
+    phase = [r for r in rows if r[3] == "regimen phase"]
+    assert [(r[2], r[4]) for r in phase] == [(stray.lower(), "warning")]
+    assert "belongs to another phase" in phase[0][7]
+    if stray == "Doxorubicin":  # an anthracycline out of its phase: the exposure question is still asked
+        assert any(r[3] == "cycle and exposure" for r in rows)
+    assert run("order", str(path), "--fail-on", "warning").exit_code == 3
+
+
 def test_no_prior_exposure_is_expected_only_where_the_plan_has_not_given_the_agent_yet(run, tmp_path):
     """Cycle 5 of SARC 005 is its first doxorubicin cycle: 'none before' is what the plan expects. Cycle 6, or a
     cycle 5 with no regimen named (the plan unknown), still asks whether the cumulative exposure is complete."""

@@ -1,4 +1,5 @@
-"""``lmsrx``: :func:`main`, over the Typer app with every command registered (the console script is :func:`lmsrx.cli.entry`)."""
+"""``lmsrx``: :func:`main`, over the Typer app with every command registered (the console script is
+:func:`lmsrx.cli.entry`)."""
 from __future__ import annotations
 
 import sys
@@ -64,3 +65,10 @@ def _complete_words(environ: Any) -> List[str]:
     line = environ.get("_TYPER_COMPLETE_ARGS", "")  # zsh, fish, PowerShell: the line; its last word is being typed
     words = line.split()
     return words if line.endswith(" ") else words[:-1]
+
+
+def entry() -> None:
+    """What console scripts made before 2026-12-03 name (``lmsrx.cli.console:entry``): :func:`lmsrx.cli.entry`."""
+    from lmsrx.cli import entry as console_script
+
+    console_script()

@@ -89,8 +89,9 @@ def verify(kb: Any, order: Order) -> Sheet:
             # with the regimen's schedule known, only an agent its earlier cycles gave should have a prior dose
             earlier = set().union(*(regimen_mod.given_before(v, order.cycle) for v in dict.fromkeys(e.variant for e in schedule))) \
                 if schedule else None
+            here = {e.drug for e in schedule if not e.support}
             for a in anthra:
-                if earlier is not None and a not in earlier:
+                if earlier is not None and a not in earlier and a in here:
                     continue  # the plan's first cycle of this agent (SARC 005's cycle 5): none before is expected
                 if agents.get(a, {}).get("prior_mg_per_m2") == 0:
                     name = kb.drugs[a].name
@@ -280,6 +281,13 @@ def _regimen_checks(kb: Any, order: Order, schedule: list[Any]) -> list[Row]:
             rows.append(Row("regimen", d, Check("regimen drugs", "record", "warning", "missing", reg.name,
                                                 f"{kb.drugs[d].name} is part of {reg.name} but not in this order: left out on purpose?",
                                                 reg.cite)))
+    if schedule:  # a drug of the regimen that its cycle's phase does not give: doxorubicin in cycle 2 of SARC 005
+        here = " + ".join(kb.drugs[d].name for d in reg.drugs if d in given_here)
+        for d in [d for d in reg.drugs if d in ordered and d not in given_here]:
+            rows.append(Row("regimen", d, Check("regimen phase", "record", "warning", kb.drugs[d].name, here,
+                                                f"cycle {order.cycle} of {reg.name} gives {here}; {kb.drugs[d].name} belongs to "
+                                                "another phase of its schedule: a drug of another phase?",
+                                                tuple(dict.fromkeys(c for e in schedule for c in e.variant.cite)))))
     for d in sorted(ordered - set(reg.drugs) - scheduled):
         rows.append(Row("regimen", d, Check("regimen drugs", "record", "warning", kb.drugs[d].name, reg.name,
                                             f"{kb.drugs[d].name} is not part of {reg.name} or its schedule's support", reg.cite)))
