@@ -107,8 +107,10 @@ def fmt(value: float) -> str:
     if value == 0:
         return "0"
     digits = 2 if abs(value) >= 1 else 3
+    if abs(value) < 0.0005:  # never "0" for a value that is not zero: two significant digits (0.0001 mg/m2)
+        digits = min(12, 1 - math.floor(math.log10(abs(value))))
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return f"{value:.2g}" if text in ("0", "-0", "") else text
 
 
 def num(value: float) -> str:

@@ -33,7 +33,8 @@ def test_parse_quantity_errors(text, words):
 
 
 @pytest.mark.parametrize("value, text", [(12.0, "12"), (13.888888, "13.89"), (0.9, "0.9"), (0.5, "0.5"), (1620.0, "1620"),
-                                         (0.25, "0.25"), (1.0, "1")])
+                                         (0.25, "0.25"), (1.0, "1"), (0.0001, "0.0001"), (0.00012345, "0.00012"),
+                                         (1e-8, "0.00000001"), (1e-13, "1e-13"), (0.0, "0")])
 def test_safe_number_printing(value, text):
     assert fmt(value) == text
     assert str(Quantity(value, "mg")) == f"{text} mg"
