@@ -96,6 +96,12 @@ def phase_of(variant: Any, cycle: int | None) -> tuple[int, Any]:
     return len(variant.phases), variant.phases[-1]  # pragma: no cover - the loop always returns
 
 
+def given_in(schedule: list[Entry]) -> set[str]:
+    """The drugs these schedule entries give, support aside: those of the phase a cycle falls in, when the entries
+    were taken for a cycle (:func:`entries`)."""
+    return {e.drug for e in schedule if not e.support}
+
+
 def given_before(variant: Any, cycle: int) -> set[str]:
     """The drugs the cycles before ``cycle`` of this schedule give (cycle 5 of SARC 005 follows four cycles of
     gemcitabine + docetaxel: no doxorubicin yet)."""

@@ -89,7 +89,7 @@ def verify(kb: Any, order: Order) -> Sheet:
             # with the regimen's schedule known, only an agent its earlier cycles gave should have a prior dose
             earlier = set().union(*(regimen_mod.given_before(v, order.cycle) for v in dict.fromkeys(e.variant for e in schedule))) \
                 if schedule else None
-            here = {e.drug for e in schedule if not e.support}
+            here = regimen_mod.given_in(schedule)
             for a in anthra:
                 if earlier is not None and a not in earlier and a in here:
                     continue  # the plan's first cycle of this agent (SARC 005's cycle 5): none before is expected
@@ -275,7 +275,7 @@ def _regimen_checks(kb: Any, order: Order, schedule: list[Any]) -> list[Row]:
                                                    tuple(dict.fromkeys(c for v in phased for c in v.cite)))))
     ordered = {ln.drug.id for ln in order.lines}
     scheduled = {e.drug for e in schedule}
-    given_here = {e.drug for e in schedule if not e.support}  # the drugs of the phase the cycle falls in (or of all)
+    given_here = regimen_mod.given_in(schedule)  # the drugs of the phase the cycle falls in (or of every phase)
     for d in reg.drugs:
         if d not in ordered and (not schedule or d in given_here):
             rows.append(Row("regimen", d, Check("regimen drugs", "record", "warning", "missing", reg.name,
@@ -285,8 +285,8 @@ def _regimen_checks(kb: Any, order: Order, schedule: list[Any]) -> list[Row]:
         here = " + ".join(kb.drugs[d].name for d in reg.drugs if d in given_here)
         for d in [d for d in reg.drugs if d in ordered and d not in given_here]:
             rows.append(Row("regimen", d, Check("regimen phase", "record", "warning", kb.drugs[d].name, here,
-                                                f"cycle {order.cycle} of {reg.name} gives {here}; {kb.drugs[d].name} belongs to "
-                                                "another phase of its schedule: a drug of another phase?",
+                                                f"cycle {order.cycle} of {reg.name} gives {here}; {kb.drugs[d].name} is given "
+                                                "in another phase of its schedule: ordered in the wrong cycle?",
                                                 tuple(dict.fromkeys(c for e in schedule for c in e.variant.cite)))))
     for d in sorted(ordered - set(reg.drugs) - scheduled):
         rows.append(Row("regimen", d, Check("regimen drugs", "record", "warning", kb.drugs[d].name, reg.name,
