@@ -102,19 +102,25 @@ def given_in(schedule: list[Entry]) -> set[str]:
     return {e.drug for e in schedule if not e.support}
 
 
-def given_before(variant: Any, cycle: int) -> set[str]:
-    """The drugs the cycles before ``cycle`` of this schedule give (cycle 5 of SARC 005 follows four cycles of
-    gemcitabine + docetaxel: no doxorubicin yet)."""
-    out: set[str] = set()
-    start = 1
+def cycles_before(variant: Any, cycle: int) -> list[tuple[Any, int]]:
+    """Each phase the cycles before ``cycle`` fall in, with how many of them it gave (cycle 6 of SARC 005: four of
+    gemcitabine + docetaxel, then one of doxorubicin)."""
+    out, start = [], 1
     for ph in variant.phases:
         if start >= cycle:
             break
-        out |= {ln.drug for ln in ph.lines}
+        n = cycle - start if ph.cycles is None else min(cycle - start, ph.cycles)
+        out.append((ph, n))
         if ph.cycles is None:
             break
         start += ph.cycles
     return out
+
+
+def given_before(variant: Any, cycle: int) -> set[str]:
+    """The drugs the cycles before ``cycle`` of this schedule give (cycle 5 of SARC 005 follows four cycles of
+    gemcitabine + docetaxel: no doxorubicin yet)."""
+    return {ln.drug for ph, _ in cycles_before(variant, cycle) for ln in ph.lines}
 
 
 def plan(kb: Any, reg: Any, variant_id: str | None = None, body: Body | None = None, cycle: int | None = None,
@@ -144,17 +150,12 @@ def plan(kb: Any, reg: Any, variant_id: str | None = None, body: Body | None = N
 def _earlier(kb: Any, variant: Any, cycle: int) -> str:
     """What the earlier cycles of this plan gave of each anthracycline, if they were given as written."""
     totals: dict[str, float] = {}
-    start = 1
-    for ph in variant.phases:
-        n = min(cycle - start, ph.cycles if ph.cycles is not None else cycle - start)
+    for ph, n in cycles_before(variant, cycle):
         for ln in ph.lines:
             dose = next(d for d in kb.drugs[ln.drug].doses if d.id == ln.dose)
-            if n > 0 and exposure.applicable(kb, [ln.drug]) and dose.amount is not None and dose.amount.per == "m2" and dose.low is None:
+            if exposure.applicable(kb, [ln.drug]) and dose.amount is not None and dose.amount.per == "m2" and dose.low is None:
                 per_cycle = dose.per_cycle.to("mg/m2").value if dose.per_cycle else dose.amount.to("mg/m2").value * max(1, len(dose.days or ln.days))
                 totals[ln.drug] = totals.get(ln.drug, 0.0) + per_cycle * n
-        start += ph.cycles if ph.cycles is not None else cycle
-        if start > cycle:
-            break
     if not totals:
         return f"cycles 1-{cycle - 1} of this plan gave no anthracycline on record as one dose"
     given = ", ".join(f"{kb.drugs[a].name.lower()} {fmt(v)} mg/m2" for a, v in totals.items())
