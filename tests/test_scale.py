@@ -4,9 +4,10 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lmsrx import build
 from lmsrx.clinical import eligibility, patient
 from lmsrx.errors import UsageError
-from lmsrx.knowledge import artefact, build, files
+from lmsrx.knowledge import artefact, files
 from lmsrx.knowledge import load as loader
 from lmsrx.knowledge import names
 from lmsrx.output import options as option_views
@@ -55,8 +56,41 @@ def test_the_one_serialiser_writes_what_dumps_would(kb):
             text = option_views.options_json(kb, answer, explain, i)
             assert text == dumps(json.loads(text)) and list(json.loads(text))[:2] == ["line", "query"]
             assert option_views.options_json(kb, answer, explain) == dumps(option_views.options_data(kb, answer, explain))
+            indented = option_views.options_json(kb, answer, explain, layout=option_views.INDENTED)
+            assert indented == dumps(option_views.options_data(kb, answer, explain), indent=2)  # --format json
         compact = option_views.compact_json(answer, i)
         assert compact == dumps(json.loads(compact))
+
+
+def test_an_encoded_artefact_carries_only_encoded_parts_and_answers_alike(tmp_path):
+    """A wheel's artefact (--encoded) holds each regimen's unchanging parts, encoded in both layouts; every answer
+    from it is byte for byte the answer of a base validated from the YAML, which encodes them on the spot."""
+    path = build.build(str(tmp_path / "kb.pickle"), encoded=True)
+    built = artefact.read(files.builtin_stamp(), path)
+    fresh = loader.load(compiled=False)
+    assert built is not None and built == fresh
+    assert {key[0] for key in built.cache} == set(build.ENCODED)
+    assert {key[1] for key in built.cache if key[0] == "options-json"} == set(fresh.regimens)
+    assert artefact.read(files.builtin_stamp(), build.build(str(tmp_path / "plain.pickle"))).cache == {}
+    for i, desc in enumerate(PATIENTS, start=1):
+        mine, theirs = (eligibility.assess(base, patient.from_mapping(desc, base)) for base in (built, fresh))
+        for explain in (False, True):
+            for layout in (option_views.COMPACT, option_views.INDENTED):
+                assert (option_views.options_json(built, mine, explain, i, layout)
+                        == option_views.options_json(fresh, theirs, explain, i, layout))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(desc=st.deferred(lambda: _patients), explain=st.booleans())
+def test_the_indented_document_is_the_data_indented(kb, desc, explain):
+    """``--format json`` is written from the serialiser's parts, not by re-encoding its data: for any patient it is
+    exactly what json.dumps(indent=2) writes for the data, empty lists and escapes included."""
+    p = _patient_or_none(kb, desc)
+    if p is None:
+        return
+    answer = eligibility.assess(kb, p)
+    text = option_views.options_json(kb, answer, explain, layout=option_views.INDENTED)
+    assert text == dumps(option_views.options_data(kb, answer, explain), indent=2)
 
 
 def test_compact_and_jobs(run, tmp_path):

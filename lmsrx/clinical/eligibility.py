@@ -21,7 +21,7 @@ from typing import Any
 
 from lmsrx.clinical import labelrules
 from lmsrx.clinical.patient import Patient
-from lmsrx.clinical.strength import OTHER, STRENGTH_LABELS, strength
+from lmsrx.clinical.strength import OTHER, STRENGTH_LABELS, regimen_strength
 from lmsrx.knowledge.model import Caution, Criterion, Regimen
 from lmsrx.records import field, record
 from lmsrx.vocab import MET, UNKNOWN, UNMET
@@ -200,8 +200,7 @@ def assess_regimen(kb: Any, reg: Regimen, p: Patient, findings: tuple[list, list
     preferred = None
     if reg.preferred is not None and p.line is not None and p.line in reg.preferred.lines:
         preferred = reg.preferred.text
-    rank = kb.memo(("strength", reg.id), lambda: strength(kb, reg)) if hasattr(kb, "memo") else strength(kb, reg)
-    return Assessment(reg, status, verdicts, cautions(kb, reg, p) + notes, rank, preferred)
+    return Assessment(reg, status, verdicts, cautions(kb, reg, p) + notes, regimen_strength(kb, reg), preferred)
 
 
 def _guard_withdrawn(kb: Any, reg: Regimen) -> Verdict | None:

@@ -58,6 +58,11 @@ def strength(kb: Any, reg: Regimen) -> int:
     return min((evidence_rank(kb, reg, kb.evidence[e]) for e in reg.evidence if supports(kb.evidence[e], reg)), default=OTHER)
 
 
+def regimen_strength(kb: Any, reg: Regimen) -> int:
+    """:func:`strength`, computed once per regimen where the base keeps a memo."""
+    return kb.memo(("strength", reg.id), lambda: strength(kb, reg)) if hasattr(kb, "memo") else strength(kb, reg)
+
+
 def key_evidence(kb: Any, reg: Regimen, n: int = 1) -> list[Any]:
     """The strongest supporting evidence first, then the records with figures of this regimen, at most ``n``."""
     ranked = [kb.evidence[e] for e in sorted(

@@ -1,14 +1,15 @@
-"""The options answer: its one serialiser (:func:`options_json`, compact JSON built from parts computed once
-per regimen and per assessment) and the compact form of a batch (:func:`compact_json`); everything else (the
-JSON document, csv/tsv rows, the tables for people) is built from those, and only for the format asked."""
+"""The options answer: its one serialiser (:func:`options_json`, JSON built from parts encoded once per regimen
+and per assessment, compact or indented by a :class:`Layout`) and the compact form of a batch
+(:func:`compact_json`); everything else (csv/tsv rows, the tables for people) is built from those, and only for
+the format asked."""
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from lmsrx.clinical.strength import key_evidence
+from lmsrx.clinical.strength import STRENGTH_LABELS, key_evidence, regimen_strength
 from lmsrx.output.regimens import schedule_data
-from lmsrx.output.render import ENCODER
+from lmsrx.output.render import ENCODER, INDENT
 from lmsrx.output.view import Section, View
 from lmsrx.output.wording import approval_text, evidence_brief, evidence_data, short_figure
 from lmsrx.text import escape_json
@@ -19,57 +20,130 @@ def _criteria(a: Any) -> list[dict[str, Any]]:
             for v in a.verdicts]
 
 
-def _enc(value: Any) -> str:
-    return escape_json(ENCODER.encode(value))
+class Layout:
+    """How the parts of an options answer are written and joined: compact (``indent`` None: one line, for NDJSON,
+    batch and the API) or indented, byte for byte what ``json.dumps(document, indent=2)`` writes. Every value is
+    encoded by the standard library's encoder; a value encoded on its own is moved to its depth by indenting its
+    lines (encoded JSON holds a raw newline only between tokens). Objects and arrays are returned in pieces, joined
+    once by the caller."""
+
+    __slots__ = ("indent",)
+
+    def __init__(self, indent: int | None = None) -> None:
+        self.indent = indent
+
+    def value(self, value: Any, depth: int) -> str:
+        if self.indent is None:
+            return escape_json(ENCODER.encode(value))
+        text = escape_json(json.dumps(value, indent=self.indent, ensure_ascii=False, allow_nan=False))
+        return text.replace("\n", "\n" + " " * (self.indent * depth)) if depth else text
+
+    def _pads(self, depth: int) -> tuple[str, str, str]:
+        if self.indent is None:
+            return "", "", ":"
+        return "\n" + " " * (self.indent * (depth + 1)), "\n" + " " * (self.indent * depth), ": "
+
+    def members(self, pairs: list[tuple[str, Any]], depth: int) -> list[str]:
+        """An object at ``depth`` from (key, the value's text or pieces); keys are plain names."""
+        if not pairs:
+            return ["{}"]
+        pad, close, colon = self._pads(depth)
+        out = ["{"]
+        for i, (key, text) in enumerate(pairs):
+            out.append(f'{"," if i else ""}{pad}"{key}"{colon}')
+            if isinstance(text, str):
+                out.append(text)
+            else:
+                out.extend(text)
+        out.append(close + "}")
+        return out
+
+    def items(self, elements: list[Any], depth: int) -> list[str]:
+        """An array at ``depth`` from its elements' texts or pieces."""
+        if not elements:
+            return ["[]"]
+        pad, close, _ = self._pads(depth)
+        out = ["["]
+        for i, text in enumerate(elements):
+            out.append(("," if i else "") + pad)
+            if isinstance(text, str):
+                out.append(text)
+            else:
+                out.extend(text)
+        out.append(close + "]")
+        return out
 
 
-def options_json(kb: Any, answer: Any, explain: bool = False, line: int | None = None) -> str:
-    """The options answer as compact JSON (one NDJSON line, with ``line`` first when given): the one
-    serialiser of an options answer, for JSON, NDJSON, batch, report and the API alike. What does not change
-    from patient to patient (each regimen's names, evidence cards, strength and approval) is serialised once,
-    and each assessment's own part once per assessment (a batch shares assessments between patients).
-    Escaping is per character, so the parts are escaped apart."""
-    enc = _enc
+COMPACT, INDENTED = Layout(), Layout(INDENT)
+_STATIC = ("id", "name", "drugs", "evidence", "strength", "recommendation", "newer_than_source", "approval", "schedule")
+_ORDER = ("id", "name", "drugs", "status", "needs", "evidence", "cautions", "why", "strength", "recommendation",
+          "preferred", "newer_than_source", "approval", "schedule")  # a candidate's keys, in order
 
-    def static(a: Any) -> tuple[str, str, str, str]:
-        reg = a.regimen
-        return kb.memo(("options-json", reg.id), lambda: (
-            "{" + f'"id":{enc(reg.id)},"name":{enc(reg.name)},"drugs":{enc(list(reg.drugs))},"status":',
-            ',"evidence":' + enc([evidence_data(kb, kb.evidence[e], reg) for e in reg.evidence]),
-            f',"strength":{enc(a.strength_label)},"recommendation":{enc(reg.recommendation)},"preferred":',
-            f',"newer_than_source":{enc(reg.newer_than_source)},"approval":{enc(approval_text(kb, reg))}'
-            f',"schedule":{enc(schedule_data(kb, reg))}',
-        ))
+
+def regimen_parts(kb: Any, reg: Any, layout: Layout = COMPACT) -> dict[str, str]:
+    """What a candidate carries that does not change from patient to patient (names, evidence cards, strength,
+    approval, schedule), each value encoded once per regimen and layout, at a candidate's depth."""
+    def make() -> dict[str, str]:
+        values = {"id": reg.id, "name": reg.name, "drugs": list(reg.drugs),
+                  "evidence": [evidence_data(kb, kb.evidence[e], reg) for e in reg.evidence],
+                  "strength": STRENGTH_LABELS[regimen_strength(kb, reg)], "recommendation": reg.recommendation,
+                  "newer_than_source": reg.newer_than_source, "approval": approval_text(kb, reg),
+                  "schedule": schedule_data(kb, reg)}
+        return {key: layout.value(values[key], 3) for key in _STATIC}
+
+    return kb.memo(("options-json", reg.id, layout.indent), make)
+
+
+def prefill(kb: Any) -> None:
+    """Encode every regimen's unchanging parts (and the knowledge stamp) in both layouts, into ``kb``'s memo: what a
+    wheel's artefact carries, so that one call encodes only the patient's own parts."""
+    for layout in (COMPACT, INDENTED):
+        _knowledge(kb, layout)
+        for reg in kb.regimens.values():
+            regimen_parts(kb, reg, layout)
+
+
+def _knowledge(kb: Any, layout: Layout) -> str:
+    return kb.memo(("knowledge-json", layout.indent),
+                   lambda: layout.value({"version": kb.meta.version, "sha256": kb.sha256}, 1))
+
+
+def options_json(kb: Any, answer: Any, explain: bool = False, line: int | None = None,
+                 layout: Layout = COMPACT) -> str:
+    """The options answer as JSON: compact (one NDJSON line, with ``line`` first when given) or, with
+    :data:`INDENTED`, the document ``--format json`` prints. The one serialiser of an options answer, for JSON,
+    NDJSON, batch, report and the API alike. What does not change from patient to patient is encoded once per
+    regimen (:func:`regimen_parts`), and each assessment's own part once per assessment (a batch shares
+    assessments between patients). Escaping is per character, so the parts are escaped apart."""
+    enc = layout.value
 
     def candidate(a: Any) -> tuple[str, ...]:
-        parts = a.cache.get(("candidate-json", explain))
-        if parts is None:
-            head, evidence, middle, tail = static(a)
-            parts = a.cache[("candidate-json", explain)] = (
-                head, f'{enc(a.status)},"needs":{enc(a.needs)}', evidence,
-                f',"cautions":{enc(a.cautions)},"why":{enc(a.why)}', middle, enc(a.preferred), tail,
-                (f',"criteria":{enc(_criteria(a))}' if explain else "") + "}")
-        return parts
+        pieces = a.cache.get(("candidate-json", explain, layout.indent))
+        if pieces is None:
+            own = {"status": enc(a.status, 3), "needs": enc(a.needs, 3), "cautions": enc(a.cautions, 3),
+                   "why": enc(a.why, 3), "preferred": enc(a.preferred, 3), **regimen_parts(kb, a.regimen, layout)}
+            pairs = [(key, own[key]) for key in _ORDER]
+            if explain:
+                pairs.append(("criteria", enc(_criteria(a), 3)))
+            pieces = a.cache[("candidate-json", explain, layout.indent)] = tuple(layout.members(pairs, 2))
+        return pieces
 
     def excluded(a: Any) -> str:
-        text = a.cache.get(("excluded-json", explain))
+        text = a.cache.get(("excluded-json", explain, layout.indent))
         if text is None:
             out = {"id": a.regimen.id, "name": a.regimen.name, "drugs": list(a.regimen.drugs), "reasons": a.reasons,
                    "newer_than_source": a.regimen.newer_than_source}
             if explain:
                 out["criteria"] = _criteria(a)
-            text = a.cache[("excluded-json", explain)] = enc(out)
+            text = a.cache[("excluded-json", explain, layout.indent)] = enc(out, 2)
         return text
 
-    head = f'"line":{line},' if line is not None else ""
-    knowledge = kb.memo("knowledge-json", lambda: enc({"version": kb.meta.version, "sha256": kb.sha256}))
-    parts = ["{", head, '"query":', enc(answer.patient.query()), ',"knowledge":', knowledge, ',"candidates":[']
-    for i, a in enumerate(answer.candidates):  # one join over every part: an answer is 100 KB or more, and each
-        if i:                                  # joined copy of that size costs more than the joining itself
-            parts.append(",")
-        parts.extend(candidate(a))
-    parts += ('],"excluded":[', ",".join(excluded(a) for a in answer.excluded), "]}")
-    return "".join(parts)
+    pairs: list[tuple[str, Any]] = [("line", str(line))] if line is not None else []
+    pairs += [("query", enc(answer.patient.query(), 1)), ("knowledge", _knowledge(kb, layout)),
+              ("candidates", layout.items([candidate(a) for a in answer.candidates], 1)),
+              ("excluded", layout.items([excluded(a) for a in answer.excluded], 1))]
+    return "".join(layout.members(pairs, 0))  # one join over every piece: an answer is 100 KB or more, and
+    # each joined copy of that size costs more than the joining itself
 
 
 def options_data(kb: Any, answer: Any, explain: bool = False, line: int | None = None) -> dict[str, Any]:
@@ -87,11 +161,11 @@ def compact_json(answer: Any, line: int | None = None) -> str:
             value = ({"id": a.regimen.id, "status": a.status, "strength": a.strength_label, "needs": a.needs,
                       "evidence": list(a.regimen.evidence)} if kind == "compact-candidate"
                      else {"id": a.regimen.id, "reasons": a.reasons})
-            text = a.cache[kind] = _enc(value)
+            text = a.cache[kind] = COMPACT.value(value, 0)
         return text
 
     head = f'"line":{line},' if line is not None else ""
-    return "".join(("{", head, '"id":', _enc(answer.patient.id), ',"candidates":[',
+    return "".join(("{", head, '"id":', COMPACT.value(answer.patient.id, 0), ',"candidates":[',
                     ",".join(part(a, "compact-candidate") for a in answer.candidates), '],"excluded":[',
                     ",".join(part(a, "compact-excluded") for a in answer.excluded), "]}"))
 
@@ -134,8 +208,6 @@ SHORT_DESIGN = {"retrospective": "retrospective", "pooled-analysis": "pooled ana
 def _short_strength(kb: Any, a: Any) -> str:
     if a.strength_label != "retrospective or early-phase":
         return SHORT_STRENGTH.get(a.strength_label, a.strength_label)
-    from lmsrx.clinical.strength import key_evidence
-
     keys = key_evidence(kb, a.regimen, 1)
     return SHORT_DESIGN.get(keys[0].design.kind, "early-phase") if keys else "early-phase"
 
@@ -210,6 +282,7 @@ def options(kb: Any, answer: Any, explain: bool = False, long: bool = False) -> 
     view = View(
         title=f"LMS options: {answer.patient.summary()}",
         data=data, rows=lambda: options_rows(view.data), sections=sections, lines=status_lines(answer),
+        json=lambda: options_json(kb, answer, explain, layout=INDENTED),
         footer=(["--long: why not, cautions, every figure; --explain: each criterion."] if not long else [])
         + [f"Ordered by the source's preference, then evidence for LMS. Knowledge {kb.meta.version}.",
            "Decision support only: check each option against the patient and the labels."],

@@ -28,7 +28,7 @@ def render(view: View, fmt: str, terminal: Terminal, out: TextIO) -> None:
     if fmt in view.documents:
         out.write(clean(view.documents[fmt]) + "\n")  # never a raw escape
     elif fmt in ("json", "csl-json"):
-        out.write(dumps(view.data, indent=2) + "\n")
+        out.write((view.json if view.json is not None else dumps(view.data, indent=INDENT)) + "\n")
     elif fmt == "ndjson":
         for item in view.items if view.items is not None else [view.data]:
             out.write(dumps(item) + "\n")
@@ -43,6 +43,7 @@ def render(view: View, fmt: str, terminal: Terminal, out: TextIO) -> None:
         draw_table(view, terminal, out)
 
 
+INDENT = 2  # every JSON document (--format json); NDJSON lines are compact
 ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))  # compact, reused
 
 

@@ -41,14 +41,16 @@ class View:
     ``sections``/``lines`` the human layout; ``items`` what ndjson prints one per line (``data`` as one line
     when absent). ``data``, ``rows`` and ``sections`` may be given as functions of no argument: each is then
     built the first time a renderer asks for it, so a view costs only what the format asked for needs.
+    ``json`` (text, or its function) is the JSON document already written, when the answer has a serialiser of its
+    own (an options answer's, :func:`lmsrx.output.options.options_json`); it is exactly ``data`` indented.
     """
 
-    __slots__ = ("title", "_data", "_rows", "_sections", "lines", "items", "footer", "plain", "documents")
+    __slots__ = ("title", "_data", "_rows", "_sections", "lines", "items", "footer", "plain", "documents", "_json")
 
     def __init__(self, title: str, data: Any, rows: Lazy[list[dict[str, Any]]] = (),
                  sections: Lazy[list[Section]] = (), lines: list[str] | None = None, items: list[Any] | None = None,
                  footer: list[str] | None = None, plain: list[str] | None = None,
-                 documents: dict[str, str] | None = None) -> None:
+                 documents: dict[str, str] | None = None, json: Lazy[str] | None = None) -> None:
         self.title = title
         self._data, self._rows, self._sections = data, rows, sections
         self.lines = lines or []
@@ -56,12 +58,19 @@ class View:
         self.footer = footer or []
         self.plain = plain  # one line each when piped with no --format (e.g. ids)
         self.documents = documents or {}  # preformatted outputs by format (citations, html pages)
+        self._json = json
 
     @property
     def data(self) -> Any:
         if callable(self._data):
             self._data = self._data()
         return self._data
+
+    @property
+    def json(self) -> str | None:
+        if callable(self._json):
+            self._json = self._json()
+        return self._json
 
     @property
     def rows(self) -> list[dict[str, Any]]:
