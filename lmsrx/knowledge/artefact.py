@@ -1,8 +1,8 @@
 """The built-in knowledge base, validated once when the package is built and shipped as one pickle
 (``lmsrx/_built/kb.pickle``), so that a call need not parse and validate the YAML (about 0.3 s) to answer.
 
-The pickle is written by the wheel's build hook (``hatch_build.py``) or by ``python -m lmsrx.knowledge.build`` in a
-checkout (:mod:`lmsrx.knowledge.build`), from exactly the YAML that ships. It is read only from the package's own folder (as trusted as the code
+The pickle is written by the wheel's build hook (``hatch_build.py``) or by ``python -m lmsrx.build`` in a
+checkout (:mod:`lmsrx.build`), from exactly the YAML that ships. It is read only from the package's own folder (as trusted as the code
 beside it, never from a user's folder), and only when the stamp it carries (each YAML file's name, size and
 CRC-32) matches the YAML now installed; otherwise the YAML is validated as usual. A test checks that a fresh build
 gives the same base as validating the YAML.
