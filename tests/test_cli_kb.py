@@ -88,11 +88,14 @@ def test_python_m_lmsrx_and_no_rich_import_for_pipes():
 def test_console_script_raises_the_collector_threshold_and_the_api_leaves_it():
     """The entry point's one start-up setting (see lmsrx.cli.entry), kept to the end; importing the API changes nothing."""
     code = ("import atexit, gc, sys\n"
-            "atexit.register(lambda: sys.stderr.write(f'{gc.get_threshold()[0]} '))\n"
+            "atexit.register(lambda: sys.stderr.write(f'{gc.get_threshold()[0]} {gc.get_freeze_count() > 0} '))\n"
             "sys.argv = ['lmsrx', '--version']\nfrom lmsrx.cli import entry\nentry()\n")
     r = _python("-c", code)
     assert r.returncode == 0 and r.stdout.startswith("lmsrx ")
-    assert r.stderr.endswith("100000 "), r.stderr
+    assert r.stderr.endswith("100000 True "), r.stderr  # and what is alive at the end is frozen before shutdown
+    dangerous = "import sys; sys.argv = ['lmsrx', 'dose', 'docetaxel', '--bsa', '1.8', '--planned', '200 mg/m2']\n"
+    r = _python("-c", dangerous + "from lmsrx.cli import entry\nentry()\n")
+    assert r.returncode == 3 and "exceeds" in r.stdout.lower(), (r.returncode, r.stdout)  # the status and the answer kept
     assert _python("-c", "import gc, lmsrx.api; print(gc.get_threshold()[0])").stdout.strip() == "700"  # the API: untouched
     old_script = "import sys; sys.argv = ['lmsrx', '--version']\nfrom lmsrx.cli.console import entry\nentry()\n"
     r = _python("-c", old_script)  # what a console script made before lmsrx.cli.entry names
