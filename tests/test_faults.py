@@ -1,5 +1,6 @@
 """Faults and hostile input (issue 21): huge numbers, killed workers, signals with stdin open, full disks under -o,
 hash seeds, closed and broken streams, escapes in paths. Each waits on a condition, never leaves a process behind."""
+import io
 import json
 import os
 import signal
@@ -202,3 +203,42 @@ def test_a_closed_stdin_names_it(args):
     done = subprocess.run([sys.executable, "-m", "lmsrx", *args], capture_output=True, text=True,
                           preexec_fn=lambda: os.close(0))  # the child starts with no standard input at all
     assert done.returncode == 2 and "standard input" in done.stderr and "Traceback" not in done.stderr
+
+
+class _Trickle(io.RawIOBase):
+    """A file that takes at most 1,000 bytes a write, as a pipe or a filling disk may; with ``full``, it takes that
+    many bytes in all and then refuses with ``error``."""
+
+    def __init__(self, full=None, error=None):
+        self.data, self.full, self.error = bytearray(), full, error
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        room = 1000 if self.full is None else min(1000, self.full - len(self.data))
+        if room <= 0:
+            raise self.error
+        self.data += bytes(b[:room])
+        return min(len(b), room)
+
+
+@pytest.mark.parametrize("error, code", [(None, 0), (OSError(28, "No space left on device"), 74),
+                                         (BrokenPipeError(32, "Broken pipe"), 141)])
+def test_unbuffered_output_is_written_whole_or_reported(error, code):
+    """With python -u or PYTHONUNBUFFERED, stdout hands each write to the file once and takes a partial write as
+    whole: a long answer must still be written to its last byte, or the failure reported, never exit 0 cut short."""
+    from lmsrx.cli import main
+    from lmsrx.environment import Environment
+
+    raw = _Trickle(None if error is None else 5000, error)
+    stdout = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)  # what python -u makes of stdout
+    stderr = io.StringIO()
+    env = Environment.from_os(stdin=io.StringIO(), stdout=stdout, stderr=stderr, environ={})
+    args = ["options", "--line", "2", "--histology", "uterine", "--format", "json"]
+    assert main(args, env) == code, stderr.getvalue()
+    if error is None:
+        whole = json.loads(raw.data.decode("utf-8"))
+        assert whole["candidates"] and len(raw.data) > 100_000
+    else:
+        assert len(raw.data) == 5000 and ("No space left" in stderr.getvalue()) == (code == 74)

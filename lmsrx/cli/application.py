@@ -7,6 +7,8 @@ the output cannot be written, 141 when its reader left, 130 / 143 on Ctrl-C or S
 message; the traceback only with ``--traceback`` or ``LMSRX_DEBUG=1``).
 """
 
+import io
+import os
 import sys
 from typing import Any, Callable, List, Optional
 
@@ -109,10 +111,17 @@ def terminal(env: Environment, color: str = "auto") -> Any:
 
 # ------------------------------------------------------------------ the one place that maps outcomes to exit codes
 class _GuardedStream:
-    """A stream whose failed write or flush becomes :class:`OutputClosed` (a reader that left, a full disk)."""
+    """A stream whose failed write or flush becomes :class:`OutputClosed` (a reader that left, a full disk).
+
+    Unbuffered (``python -u``, ``PYTHONUNBUFFERED``, common in containers), a text stream hands each write to the
+    file in one call and takes a partial write as whole, so an answer cut short by a filling disk or a reader that
+    left would end with exit 0. There (on POSIX, where text needs no newline translation) the text is encoded and
+    written to the file until every byte is taken or the file says why not."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
+        raw = getattr(stream, "buffer", None)
+        self._raw = raw if isinstance(raw, io.RawIOBase) and os.linesep == "\n" else None
 
     def _guard(self, call: Callable[..., Any], *args: Any) -> Any:
         try:
@@ -123,7 +132,15 @@ class _GuardedStream:
             raise OutputClosed(ExitCode.OUTPUT_ERROR, f"cannot write the output: {getattr(exc, 'strerror', None) or exc}") from None
 
     def write(self, text: str) -> int:
-        return self._guard(self._stream.write, text)
+        if self._raw is None:
+            return self._guard(self._stream.write, text)
+        data = memoryview(self._guard(text.encode, self._stream.encoding, self._stream.errors or "strict"))
+        while data:
+            taken = self._guard(self._raw.write, data)
+            if not taken:  # a non-blocking file that takes nothing now
+                raise OutputClosed(ExitCode.OUTPUT_ERROR, "cannot write the output: the file took no bytes")
+            data = data[taken:]
+        return len(text)
 
     def flush(self) -> None:
         self._guard(self._stream.flush)
