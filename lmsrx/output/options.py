@@ -27,10 +27,11 @@ class Layout:
     lines (encoded JSON holds a raw newline only between tokens). Objects and arrays are returned in pieces, joined
     once by the caller."""
 
-    __slots__ = ("indent",)
+    __slots__ = ("indent", "_keys")
 
     def __init__(self, indent: int | None = None) -> None:
         self.indent = indent
+        self._keys: dict[tuple[str, int, bool], str] = {}  # ',\n    "key": ' by key, depth and place, made once
 
     def value(self, value: Any, depth: int) -> str:
         if self.indent is None:
@@ -38,39 +39,43 @@ class Layout:
         text = escape_json(json.dumps(value, indent=self.indent, ensure_ascii=False, allow_nan=False))
         return text.replace("\n", "\n" + " " * (self.indent * depth)) if depth else text
 
-    def _pads(self, depth: int) -> tuple[str, str, str]:
+    def _pads(self, depth: int) -> tuple[str, str]:
         if self.indent is None:
-            return "", "", ":"
-        return "\n" + " " * (self.indent * (depth + 1)), "\n" + " " * (self.indent * depth), ": "
+            return "", ""
+        return "\n" + " " * (self.indent * (depth + 1)), "\n" + " " * (self.indent * depth)
 
-    def members(self, pairs: list[tuple[str, Any]], depth: int) -> list[str]:
+    def _key(self, key: str, depth: int, first: bool) -> str:
+        made = self._keys.get((key, depth, first))
+        if made is None:
+            pad = self._pads(depth)[0]
+            made = self._keys[(key, depth, first)] = (
+                f'{"" if first else ","}{pad}"{key}"{":" if self.indent is None else ": "}')
+        return made
+
+    def members(self, pairs: list[tuple[str, str | list[str]]], depth: int) -> list[str]:
         """An object at ``depth`` from (key, the value's text or pieces); keys are plain names."""
         if not pairs:
             return ["{}"]
-        pad, close, colon = self._pads(depth)
         out = ["{"]
         for i, (key, text) in enumerate(pairs):
-            out.append(f'{"," if i else ""}{pad}"{key}"{colon}')
+            out.append(self._key(key, depth, not i))
             if isinstance(text, str):
                 out.append(text)
             else:
-                out.extend(text)
-        out.append(close + "}")
+                out += text
+        out.append(self._pads(depth)[1] + "}")
         return out
 
-    def items(self, elements: list[Any], depth: int) -> list[str]:
-        """An array at ``depth`` from its elements' texts or pieces."""
-        if not elements:
+    def items(self, texts: list[str], depth: int) -> list[str]:
+        """An array at ``depth`` from its elements' texts."""
+        if not texts:
             return ["[]"]
-        pad, close, _ = self._pads(depth)
-        out = ["["]
-        for i, text in enumerate(elements):
-            out.append(("," if i else "") + pad)
-            if isinstance(text, str):
-                out.append(text)
-            else:
-                out.extend(text)
-        out.append(close + "]")
+        pad, close = self._pads(depth)
+        sep = "," + pad
+        out = ["[" + pad]
+        for text in texts:
+            out += (text, sep)
+        out[-1] = close + "]"
         return out
 
 
@@ -117,16 +122,16 @@ def options_json(kb: Any, answer: Any, explain: bool = False, line: int | None =
     assessments between patients). Escaping is per character, so the parts are escaped apart."""
     enc = layout.value
 
-    def candidate(a: Any) -> tuple[str, ...]:
-        pieces = a.cache.get(("candidate-json", explain, layout.indent))
-        if pieces is None:
+    def candidate(a: Any) -> str:
+        text = a.cache.get(("candidate-json", explain, layout.indent))
+        if text is None:
             own = {"status": enc(a.status, 3), "needs": enc(a.needs, 3), "cautions": enc(a.cautions, 3),
                    "why": enc(a.why, 3), "preferred": enc(a.preferred, 3), **regimen_parts(kb, a.regimen, layout)}
             pairs = [(key, own[key]) for key in _ORDER]
             if explain:
                 pairs.append(("criteria", enc(_criteria(a), 3)))
-            pieces = a.cache[("candidate-json", explain, layout.indent)] = tuple(layout.members(pairs, 2))
-        return pieces
+            text = a.cache[("candidate-json", explain, layout.indent)] = "".join(layout.members(pairs, 2))
+        return text
 
     def excluded(a: Any) -> str:
         text = a.cache.get(("excluded-json", explain, layout.indent))
