@@ -31,7 +31,7 @@ class Layout:
 
     def __init__(self, indent: int | None = None) -> None:
         self.indent = indent
-        self._keys: dict[tuple[str, int, bool], str] = {}  # ',\n    "key": ' by key, depth and place, made once
+        self._keys: dict[int, dict[str, tuple[str, str]]] = {}  # by depth and key: its text first, and after a member
 
     def value(self, value: Any, depth: int) -> str:
         if self.indent is None:
@@ -44,12 +44,14 @@ class Layout:
             return "", ""
         return "\n" + " " * (self.indent * (depth + 1)), "\n" + " " * (self.indent * depth)
 
-    def _key(self, key: str, depth: int, first: bool) -> str:
-        made = self._keys.get((key, depth, first))
+    def _key(self, key: str, depth: int) -> tuple[str, str]:
+        keys = self._keys.get(depth)
+        if keys is None:
+            keys = self._keys[depth] = {}
+        made = keys.get(key)
         if made is None:
-            pad = self._pads(depth)[0]
-            made = self._keys[(key, depth, first)] = (
-                f'{"" if first else ","}{pad}"{key}"{":" if self.indent is None else ": "}')
+            text = f'{self._pads(depth)[0]}"{key}"{":" if self.indent is None else ": "}'
+            made = keys[key] = (text, "," + text)
         return made
 
     def members(self, pairs: list[tuple[str, str | list[str]]], depth: int) -> list[str]:
@@ -58,7 +60,7 @@ class Layout:
             return ["{}"]
         out = ["{"]
         for i, (key, text) in enumerate(pairs):
-            out.append(self._key(key, depth, not i))
+            out.append(self._key(key, depth)[1 if i else 0])
             if isinstance(text, str):
                 out.append(text)
             else:
@@ -71,11 +73,9 @@ class Layout:
         if not texts:
             return ["[]"]
         pad, close = self._pads(depth)
-        sep = "," + pad
-        out = ["[" + pad]
-        for text in texts:
-            out += (text, sep)
-        out[-1] = close + "]"
+        out = ["," + pad] * (2 * len(texts) + 1)  # separators, then the elements between them
+        out[1::2] = texts
+        out[0], out[-1] = "[" + pad, close + "]"
         return out
 
 
