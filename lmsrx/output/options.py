@@ -68,15 +68,43 @@ class Layout:
         out.append(self._pads(depth)[1] + "}")
         return out
 
-    def items(self, texts: list[str], depth: int) -> list[str]:
-        """An array at ``depth`` from its elements' texts."""
-        if not texts:
+    def items(self, elements: list[Any], depth: int) -> list[str]:
+        """An array at ``depth`` from its elements' texts or pieces."""
+        if not elements:
             return ["[]"]
         pad, close = self._pads(depth)
-        out = ["," + pad] * (2 * len(texts) + 1)  # separators, then the elements between them
-        out[1::2] = texts
-        out[0], out[-1] = "[" + pad, close + "]"
+        sep = "," + pad
+        out = ["[" + pad]
+        for element in elements:
+            if isinstance(element, str):
+                out.append(element)
+            else:
+                out += element
+            out.append(sep)
+        out[-1] = close + "]"
         return out
+
+
+SHARED = 512  # a piece at least this long stays a reference to the regimen's part, not a copy per assessment
+
+
+def _runs(pieces: list[str]) -> tuple[str, ...]:
+    """The pieces with each run of short ones joined: the long ones (a regimen's evidence cards, its schedule) stay
+    shared with the regimen's memo, so that an assessment's text costs only its own parts (a batch keeps
+    thousands), and an answer is still joined from few pieces."""
+    out: list[str] = []
+    run: list[str] = []
+    for piece in pieces:
+        if len(piece) < SHARED:
+            run.append(piece)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(piece)
+    if run:
+        out.append("".join(run))
+    return tuple(out)
 
 
 COMPACT, INDENTED = Layout(), Layout(INDENT)
@@ -122,16 +150,16 @@ def options_json(kb: Any, answer: Any, explain: bool = False, line: int | None =
     assessments between patients). Escaping is per character, so the parts are escaped apart."""
     enc = layout.value
 
-    def candidate(a: Any) -> str:
-        text = a.cache.get(("candidate-json", explain, layout.indent))
-        if text is None:
+    def candidate(a: Any) -> tuple[str, ...]:
+        pieces = a.cache.get(("candidate-json", explain, layout.indent))
+        if pieces is None:
             own = {"status": enc(a.status, 3), "needs": enc(a.needs, 3), "cautions": enc(a.cautions, 3),
                    "why": enc(a.why, 3), "preferred": enc(a.preferred, 3), **regimen_parts(kb, a.regimen, layout)}
             pairs = [(key, own[key]) for key in _ORDER]
             if explain:
                 pairs.append(("criteria", enc(_criteria(a), 3)))
-            text = a.cache[("candidate-json", explain, layout.indent)] = "".join(layout.members(pairs, 2))
-        return text
+            pieces = a.cache[("candidate-json", explain, layout.indent)] = _runs(layout.members(pairs, 2))
+        return pieces
 
     def excluded(a: Any) -> str:
         text = a.cache.get(("excluded-json", explain, layout.indent))
