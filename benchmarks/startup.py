@@ -8,7 +8,9 @@ the floor's same call, PAIRS times (default 21) after one warm-up pair; the figu
 ratios (pairing keeps the ratio meaningful when the machine's speed drifts), beside each side's median
 milliseconds. What lmsrx costs above the floor is its own: loading its knowledge, deciding, rendering.
 
-Not a test (numbers depend on the machine): run it before and after a change. Bytecode is written on the warm-up
+Not a test (numbers depend on the machine): run it before and after a change, with the Python of a venv where lmsrx
+is installed from a wheel (``pip install .``), as users run it: an editable install's artefact carries no encoded
+options parts (README, "The built-in base ships validated"). Bytecode is written on the warm-up
 (PYTHONDONTWRITEBYTECODE is dropped), as an installed wheel already has it.
 """
 import os
