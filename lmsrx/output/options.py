@@ -5,7 +5,7 @@ the format asked."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Sequence
 
 from lmsrx.clinical.strength import STRENGTH_LABELS, key_evidence, regimen_strength
 from lmsrx.output.regimens import schedule_data
@@ -54,7 +54,7 @@ class Layout:
             made = keys[key] = (text, "," + text)
         return made
 
-    def members(self, pairs: list[tuple[str, str | list[str]]], depth: int) -> list[str]:
+    def members(self, pairs: Sequence[tuple[str, str | list[str]]], depth: int) -> list[str]:
         """An object at ``depth`` from (key, the value's text or pieces); keys are plain names."""
         if not pairs:
             return ["{}"]
