@@ -242,3 +242,15 @@ def test_unbuffered_output_is_written_whole_or_reported(error, code):
         assert whole["candidates"] and len(raw.data) > 100_000
     else:
         assert len(raw.data) == 5000 and ("No space left" in stderr.getvalue()) == (code == 74)
+
+
+def test_unbuffered_output_in_an_encoding_with_a_byte_order_mark_has_one():
+    """Written whole per write only where one encoding per write is the stream's own (no utf-8-sig BOM per line)."""
+    from lmsrx.cli import main
+    from lmsrx.environment import Environment
+
+    raw = _Trickle(full=10**9)
+    stdout = io.TextIOWrapper(raw, encoding="utf-8-sig", write_through=True)
+    env = Environment.from_os(stdin=io.StringIO(), stdout=stdout, stderr=io.StringIO(), environ={})
+    assert main(["options", "--line", "2", "--format", "table", "--color", "never"], env) == 0  # many writes
+    assert raw.data.count(b"\xef\xbb\xbf") == 1 and raw.data.startswith(b"\xef\xbb\xbf")

@@ -115,13 +115,14 @@ class _GuardedStream:
 
     Unbuffered (``python -u``, ``PYTHONUNBUFFERED``, common in containers), a text stream hands each write to the
     file in one call and takes a partial write as whole, so an answer cut short by a filling disk or a reader that
-    left would end with exit 0. There (on POSIX, where text needs no newline translation) the text is encoded and
-    written to the file until every byte is taken or the file says why not."""
+    left would end with exit 0. There the text is encoded and written to the file until every byte is taken or the
+    file says why not: on POSIX (where text needs no newline translation) and in an encoding without state (UTF-8,
+    ASCII, Latin-1: one encoding per write must equal the stream's own, so no byte-order mark per write)."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
         raw = getattr(stream, "buffer", None)
-        self._raw = raw if isinstance(raw, io.RawIOBase) and os.linesep == "\n" else None
+        self._raw = raw if isinstance(raw, io.RawIOBase) and os.linesep == "\n" and _stateless(stream) else None
 
     def _guard(self, call: Callable[..., Any], *args: Any) -> Any:
         try:
@@ -147,6 +148,15 @@ class _GuardedStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+def _stateless(stream: Any) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(stream.encoding).name in ("utf-8", "ascii", "iso8859-1")
+    except (AttributeError, LookupError, TypeError):
+        return False
 
 
 def _quiet(stream: Any) -> None:
