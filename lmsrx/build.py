@@ -31,6 +31,7 @@ def build(path: str = artefact.PATH, encoded: bool = False) -> str:
         fresh.cache.update(kept)
     return artefact.write(fresh, builtin_stamp(), completion, path)
 
+
 if __name__ == "__main__":  # pragma: no cover - the build step
     args = sys.argv[1:]
     print(f"wrote {build(next((a for a in args if a != '--encoded'), artefact.PATH), '--encoded' in args)}")
