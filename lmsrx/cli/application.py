@@ -37,8 +37,6 @@ Examples:
 
 def _help_width() -> int:
     """Help uses the terminal's width (Click stops at 80 by default)."""
-    import os
-
     try:
         columns = int(os.environ.get("COLUMNS", "") or os.get_terminal_size(sys.__stdout__.fileno()).columns)
     except (ValueError, OSError, AttributeError):
@@ -161,8 +159,6 @@ def _stateless(stream: Any) -> bool:
 
 def _quiet(stream: Any) -> None:
     """Point the process's stdout at /dev/null, so that the interpreter's last flush does not fail loudly."""
-    import os
-
     try:
         if stream is sys.__stdout__:
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -261,8 +257,6 @@ def write_document(env: Environment, view: Any, fmt: str, output: str | None) ->
     if output is None:
         render(view, fmt, Terminal(), env.stdout)
         return
-    import io
-    import os
     import tempfile
 
     buf = io.StringIO()
@@ -296,8 +290,6 @@ def write_document(env: Environment, view: Any, fmt: str, output: str | None) ->
 
 
 def _umask() -> int:
-    import os
-
     mask = os.umask(0)
     os.umask(mask)
     return mask
