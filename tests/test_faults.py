@@ -1,5 +1,6 @@
 """Faults and hostile input (issue 21): huge numbers, killed workers, signals with stdin open, full disks under -o,
 hash seeds, closed and broken streams, escapes in paths. Each waits on a condition, never leaves a process behind."""
+import contextlib
 import io
 import json
 import os
@@ -60,6 +61,27 @@ def _workers(pid, want=2, within=20.0):
     return []
 
 
+NEEDS_PROC = pytest.mark.skipif(
+    not os.path.exists("/proc") or subprocess.run(["which", "pgrep"], capture_output=True).returncode,
+    reason="needs /proc and pgrep")
+
+
+@contextlib.contextmanager
+def _batch_on_workers(lines, *extra):
+    """``options --batch - --jobs 2`` fed ``lines`` lines with stdin left open, once its workers run: (process, worker
+    pids); killed afterwards if it is still running."""
+    proc, _ = _start("options", "--batch", "-", "--jobs", "2", *extra)
+    try:
+        proc.stdin.write(LINE * lines)
+        proc.stdin.flush()
+        kids = _workers(proc.pid)
+        assert kids, "the workers did not start"
+        yield proc, kids
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 def _alive(pid):
     try:
         with open(f"/proc/{pid}/stat") as handle:
@@ -68,16 +90,10 @@ def _alive(pid):
         return False
 
 
-@pytest.mark.skipif(not os.path.exists("/proc") or subprocess.run(["which", "pgrep"], capture_output=True).returncode,
-                    reason="needs /proc and pgrep")
+@NEEDS_PROC
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_with_stdin_open_ends_the_run_and_its_workers(sig, code):
-    proc, _ = _start("options", "--batch", "-", "--jobs", "2")
-    try:
-        proc.stdin.write(LINE * 200)
-        proc.stdin.flush()
-        kids = _workers(proc.pid)
-        assert kids, "the workers did not start"
+    with _batch_on_workers(200) as (proc, kids):
         started = time.monotonic()
         proc.send_signal(sig)
         proc.wait(timeout=10)
@@ -87,22 +103,13 @@ def test_a_signal_with_stdin_open_ends_the_run_and_its_workers(sig, code):
         while any(_alive(k) for k in kids) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(_alive(k) for k in kids)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
 
 
-@pytest.mark.skipif(not os.path.exists("/proc") or subprocess.run(["which", "pgrep"], capture_output=True).returncode,
-                    reason="needs /proc and pgrep")
+@NEEDS_PROC
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 @pytest.mark.parametrize("attempt", range(4))  # the kill lands at a different moment each time (mid-answer included)
 def test_a_killed_worker_stops_the_run_and_says_so(sig, attempt):
-    proc, _ = _start("options", "--batch", "-", "--jobs", "2")
-    try:
-        proc.stdin.write(LINE * 300)
-        proc.stdin.flush()
-        kids = _workers(proc.pid)
-        assert kids
+    with _batch_on_workers(300) as (proc, kids):
         time.sleep(0.02 * attempt)
         os.kill(kids[-1], sig)
 
@@ -120,27 +127,16 @@ def test_a_killed_worker_stops_the_run_and_says_so(sig, attempt):
         assert "were not answered" in err or "no line was answered" in err, err
         assert "Traceback" not in err
         assert not [k for k in kids if _alive(k)]  # no worker left behind
-    finally:
-        if proc.poll() is None:
-            proc.kill()
 
 
 def test_a_killed_worker_is_noticed_while_stdin_is_still_open():
     """The main process waits on standard input for more lines: a worker's death must still end the run at once."""
-    proc, _ = _start("options", "--batch", "-", "--jobs", "2", "--compact")
-    try:
-        proc.stdin.write(LINE * 300)
-        proc.stdin.flush()
-        kids = _workers(proc.pid)
-        assert kids
+    with _batch_on_workers(300, "--compact") as (proc, kids):
         os.kill(kids[0], signal.SIGKILL)
         proc.wait(timeout=20)  # stdin is never closed
         err = proc.stderr.read().decode()
         assert proc.returncode == 70 and "worker process stopped" in err, err
         assert not [k for k in kids if _alive(k)]
-    finally:
-        if proc.poll() is None:
-            proc.kill()
 
 
 def test_a_failed_write_leaves_the_old_page(run, tmp_path, monkeypatch):
