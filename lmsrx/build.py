@@ -14,16 +14,13 @@ from lmsrx.knowledge import artefact, names
 from lmsrx.knowledge.files import builtin_stamp
 from lmsrx.knowledge.load import load
 
-ENCODED = ("options-json", "knowledge-json")  # the memo entries an --encoded artefact carries
-
-
 def build(path: str = artefact.PATH, encoded: bool = False) -> str:
     """Validate the built-in YAML and write the artefact (with the encoded parts when ``encoded``); the path written."""
     fresh = load(compiled=False)
     completion = names.table(fresh)
     fresh.cache.clear()  # what a call derives, it derives again: only the encoded parts are kept
     if encoded:
-        from lmsrx.output.options import prefill
+        from lmsrx.output.options import ENCODED, prefill
 
         prefill(fresh)
         kept = {key: value for key, value in fresh.cache.items() if isinstance(key, tuple) and key[0] in ENCODED}

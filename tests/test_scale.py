@@ -69,7 +69,7 @@ def test_an_encoded_artefact_carries_only_encoded_parts_and_answers_alike(tmp_pa
     built = artefact.read(files.builtin_stamp(), path)
     fresh = loader.load(compiled=False)
     assert built is not None and built == fresh
-    assert {key[0] for key in built.cache} == set(build.ENCODED)
+    assert {key[0] for key in built.cache} == set(option_views.ENCODED)
     assert {key[1] for key in built.cache if key[0] == "options-json"} == set(fresh.regimens)
     assert artefact.read(files.builtin_stamp(), build.build(str(tmp_path / "plain.pickle"))).cache == {}
     for i, desc in enumerate(PATIENTS, start=1):

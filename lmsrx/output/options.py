@@ -108,7 +108,7 @@ def _runs(pieces: list[str]) -> tuple[str, ...]:
 
 
 COMPACT, INDENTED = Layout(), Layout(INDENT)
-_STATIC = ("id", "name", "drugs", "evidence", "strength", "recommendation", "newer_than_source", "approval", "schedule")
+ENCODED = ("options-json", "knowledge-json")  # the memo entries prefill writes (what an --encoded artefact keeps)
 _ORDER = ("id", "name", "drugs", "status", "needs", "evidence", "cautions", "why", "strength", "recommendation",
           "preferred", "newer_than_source", "approval", "schedule")  # a candidate's keys, in order
 
@@ -122,7 +122,7 @@ def regimen_parts(kb: Any, reg: Any, layout: Layout = COMPACT) -> dict[str, str]
                   "strength": STRENGTH_LABELS[regimen_strength(kb, reg)], "recommendation": reg.recommendation,
                   "newer_than_source": reg.newer_than_source, "approval": approval_text(kb, reg),
                   "schedule": schedule_data(kb, reg)}
-        return {key: layout.value(values[key], 3) for key in _STATIC}
+        return {key: layout.value(value, 3) for key, value in values.items()}
 
     return kb.memo(("options-json", reg.id, layout.indent), make)
 
